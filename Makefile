@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make setup` (virtualenv, tools, generate), then `make test`.
+# An active virtualenv is used as it is; otherwise one is made in .venv.
+PYTHON ?= python3
+VENV ?= $(if $(VIRTUAL_ENV),$(VIRTUAL_ENV),.venv)
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+CLIENT := generated/client
+
+.PHONY: setup generate check test lint bench clean
+
+setup:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m generator
+	$(PY) -m pip install --quiet -e ./$(CLIENT)
+
+generate:
+	$(PY) -m generator
+
+check:
+	$(PY) -m generator --check
+
+test:
+	$(PY) -m pytest
+
+lint:
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy --strict generator
+	cd $(CLIENT) && $(abspath $(BIN))/ruff check --no-cache . && $(abspath $(BIN))/mypy --strict src
+
+clean:
+	rm -rf .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1077 @@
+"""Build the intermediate model (`generator.model.Api`) from a loaded, validated spec.
+
+Everything the spec says is read here and only here: names become identifiers, schemas become
+types with decoders, error examples become exception classes, examples become literals. Problems
+are collected, not raised, so one run reports all of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator import naming
+from generator.config import Config
+from generator.loader import SpecSet
+from generator.model import (
+    Api,
+    Call,
+    ErrorCase,
+    ErrorClass,
+    Example,
+    Field,
+    ItemResults,
+    Model,
+    ModelModule,
+    Namespace,
+    Operation,
+    Text,
+    TypeRef,
+)
+from generator.problems import Problem
+from generator.refs import Location, RefError, RefResolver
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+COMMON_MODULE = "common"
+CONTEXTS = ("application", "webhook")
+METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+UNSUPPORTED_SCHEMA_KEYWORDS = (
+    "not",
+    "if",
+    "then",
+    "else",
+    "patternProperties",
+    "prefixItems",
+    "$dynamicRef",
+    "discriminator",
+)
+# Attributes every generated model has; a property with one of these names gets a trailing "_".
+MODEL_MEMBERS = {"extra_fields", "from_dict", "to_dict"}
+# Keyword arguments every generated method takes besides the request's properties.
+CALL_OPTIONS = {"timeout"}
+# Properties a response with per-item outcomes gets.
+ENVELOPE_MEMBERS = {"items", "failed", "succeeded", "all_succeeded"}
+# Exception names the generated errors module defines itself.
+FIXED_ERROR_CLASSES = {
+    "Bitrix24Error",
+    "ApiError",
+    "AuthError",
+    "RateLimitError",
+    "BadRequestError",
+    "ServerError",
+    "TransportError",
+    "InvalidArgumentError",
+    "UnexpectedResponseError",
+    "ConfigurationError",
+}
+VALIDATION_KEYWORDS = (
+    "minLength",
+    "maxLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "enum",
+    "pattern",
+)
+
+ANY = TypeRef(kind="any", annotation="Any", param_annotation="Any", decoder="_rt.as_any", label="any")
+PRIMITIVES = {
+    "string": ("str", "_rt.as_str"),
+    "integer": ("int", "_rt.as_int"),
+    "number": ("float", "_rt.as_float"),
+    "boolean": ("bool", "_rt.as_bool"),
+}
+
+
+def build_model(spec: SpecSet, config: Config) -> tuple[Api | None, list[Problem]]:
+    """The `Api` for `spec`, or None and the problems that prevent building it."""
+    builder = _ApiBuilder(spec, config)
+    api = builder.build()
+    return (None if builder.problems else api), builder.problems
+
+
+@dataclass
+class _Draft:
+    """A model while it is being built (fields are filled after the name is taken)."""
+
+    name: str
+    location: Location
+    description: str
+    fields: list[Field] = field(default_factory=list)
+    refs: set[Location] = field(default_factory=set)
+    done: bool = False
+
+
+class _ApiBuilder:
+    def __init__(self, spec: SpecSet, config: Config) -> None:
+        self.spec = spec
+        self.config = config
+        self.resolver = RefResolver(spec)
+        self.problems: list[Problem] = []
+        self.drafts: dict[Location, _Draft] = {}
+        self.names: dict[str, Location] = {}
+        self._current: list[_Draft] = []
+        self.home_of_model: dict[str, str] = {}
+
+    # -- reporting ---------------------------------------------------------------------------
+
+    def problem(self, location: Location, message: str) -> None:
+        doc = self.spec.documents[location.path]
+        self.problems.append(Problem(doc.display, doc.line_of(location.pointer), message, location.pointer))
+
+    def source(self, location: Location) -> str:
+        return self.spec.documents[location.path].name
+
+    def resolve(self, location: Location, value: Any) -> tuple[Location, Any]:
+        try:
+            return self.resolver.resolve(location, value)
+        except RefError as exc:  # check_refs reports these; keep building to find more problems
+            self.problem(location, str(exc))
+            return location, {}
+
+    # -- the whole API -----------------------------------------------------------------------
+
+    def build(self) -> Api:
+        drafts_ops = []
+        for path in self.spec.entries:
+            doc = self.spec.documents[path]
+            paths = doc.data.get("paths") or {}
+            if not isinstance(paths, dict):
+                continue
+            for key, item in paths.items():
+                found = self.operation(Location(path, "/paths").child(key), key, item)
+                if found is not None:
+                    drafts_ops.append(found)
+        self.check_unique(drafts_ops)
+        operations = self.finish_operations(drafts_ops)
+        modules = self.place_models(operations)
+        namespaces = self.namespaces(operations)
+        sources = tuple(sorted({op.source for op in operations} | {m for mod in modules for m in mod.sources}))
+        return Api(
+            title=self.config.title,
+            package=self.config.package,
+            distribution=self.config.distribution,
+            version=self.config.version,
+            python_requires=self.config.python_requires,
+            operations=operations,
+            namespaces=namespaces,
+            modules=modules,
+            error_classes=self.error_classes(operations),
+            sources=sources,
+        )
+
+    def check_unique(self, ops: list[_OpDraft]) -> None:
+        for attr, what in (("method", "method"), ("operation_id", "operationId"), ("module", "module name")):
+            first: dict[str, _OpDraft] = {}
+            for op in ops:
+                key = getattr(op, attr)
+                if key in first:
+                    other = first[key]
+                    where = f"{self.spec.documents[other.location.path].display}:{self.line(other.location)}"
+                    self.problem(op.location, f"duplicate {what} '{key}' (also at {where})")
+                else:
+                    first[key] = op
+        seen: dict[tuple[str, str], _OpDraft] = {}
+        for op in ops:
+            key = (op.namespace, op.function)
+            if key in seen and seen[key].method != op.method:
+                self.problem(
+                    op.location,
+                    f"methods '{seen[key].method}' and '{op.method}' both become client.{op.namespace}.{op.function}",
+                )
+            seen.setdefault(key, op)
+
+    def line(self, location: Location) -> int:
+        return self.spec.documents[location.path].line_of(location.pointer)
+
+    # -- operations ----------------------------------------------------------------------------
+
+    def operation(self, location: Location, key: str, item: Any) -> _OpDraft | None:
+        item_location, item = self.resolve(location, item)
+        if not isinstance(item, dict):
+            return None
+        present = [m for m in HTTP_METHODS if m in item]
+        if not present:
+            return None
+        if len(present) > 1:
+            self.problem(location, f"one operation per method path expected, found {', '.join(present)}")
+        http_method = present[0]
+        op_location = item_location.child(http_method)
+        op = item[http_method]
+        if not isinstance(op, dict):
+            return None
+        if not METHOD_PATH.match(key):
+            self.problem(
+                location,
+                f"path '{key}' is not a Bitrix24 method name: expected '/namespace.method' such as '/crm.deal.list'",
+            )
+            return None
+        for where, params in (("path item", item.get("parameters")), ("operation", op.get("parameters"))):
+            if params:
+                at = item_location if where == "path item" else op_location
+                self.problem(
+                    at.child("parameters"),
+                    "unsupported construct 'parameters': Bitrix24 methods take their arguments in the JSON request body",
+                )
+        method = key[1:]
+        segments = method.split(".")
+        operation_id = op.get("operationId") or method
+        if not isinstance(operation_id, str) or not operation_id.strip():
+            self.problem(op_location.child("operationId"), "operationId must be a non-empty string")
+            operation_id = method
+        return _OpDraft(
+            location=op_location,
+            data=op,
+            method=method,
+            operation_id=operation_id,
+            http_method=http_method.upper(),
+            path=key,
+            namespace=naming.attribute_name(segments[0]),
+            function=naming.attribute_name(".".join(segments[1:])),
+            module=naming.safe_identifier(naming.snake_case(method), fallback="method"),
+            security=op.get("security", self.spec.documents[op_location.path].data.get("security")),
+        )
+
+    def finish_operations(self, drafts: list[_OpDraft]) -> tuple[Operation, ...]:
+        built = [self.finish_operation(d) for d in sorted(drafts, key=lambda d: d.method)]
+        return tuple(op for op in built if op is not None)
+
+    def finish_operation(self, d: _OpDraft) -> Operation | None:
+        op = d.data
+        stem = naming.pascal_case(d.method)
+        request_model, request_schema, request_examples = self.request(d, stem)
+        response_model, response_type, response_examples, response_schema = self.response(d, stem)
+        params = request_model.fields if request_model else ()
+        for f in params:
+            if f.name in CALL_OPTIONS:
+                self.problem(
+                    d.location, f"request property '{f.wire_name}' clashes with the per-call option '{f.name}'"
+                )
+        if request_model is None:
+            request_model = Model(
+                name=f"{stem}Request",
+                description=Text.of(""),
+                fields=(),
+                module=d.module,
+                source=self.source(d.location),
+            )
+        item_results = self.item_results(d, request_model, response_model)
+        if not request_examples and params:
+            request_examples = (
+                _example(
+                    "synthesized",
+                    {
+                        "summary": "Made from the schema: the spec has no request example",
+                        "value": _synthesize(request_schema),
+                    },
+                ),
+            )
+        if not request_examples:
+            request_examples = (_example("synthesized", {"summary": "A call without arguments", "value": {}}),)
+        if not response_examples and response_model is not None:
+            response_examples = (
+                _example(
+                    "synthesized",
+                    {
+                        "summary": "Made from the schema: the spec has no response example",
+                        "value": _synthesize(response_schema),
+                    },
+                ),
+            )
+        failure_counts = tuple(_failures(e.value, item_results) for e in response_examples)
+        return Operation(
+            method=d.method,
+            method_literal=repr(d.method),
+            operation_id=d.operation_id,
+            source=self.source(d.location),
+            namespace=d.namespace,
+            function=d.function,
+            module=d.module,
+            http_method=d.http_method,
+            path=d.path,
+            summary=Text.of(op.get("summary") or d.method),
+            description=Text.of(op.get("description")),
+            scopes=self.scopes(d),
+            contexts=self.contexts(d),
+            idempotent=self.flag(d, "x-bitrix24-idempotent"),
+            deprecated=op.get("deprecated") is True,
+            params=params,
+            request_model=request_model,
+            request_schema_literal=repr(request_schema),
+            response_model=response_model,
+            response_type=response_type,
+            errors=self.errors(d),
+            request_examples=request_examples,
+            calls=tuple(self.call(example, params) for example in request_examples),
+            response_examples=response_examples,
+            item_results=item_results,
+            endpoint_name=d.module.upper(),
+            request_models=self.models_from(request_model.name) if params else (),
+            response_models=self.models_from(response_model.name) if response_model else (),
+            failure_counts=failure_counts,
+            failure_example=_failure_example(response_examples, failure_counts, item_results),
+            required_cases=_required_cases(params),
+        )
+
+    def models_from(self, name: str) -> tuple[Model, ...]:
+        """`name` and every model it refers to, in first-mention order."""
+        order: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop(0)
+            if current in order or current not in self.names:
+                continue
+            order.append(current)
+            for f in self.drafts[self.names[current]].fields:
+                stack.extend(sorted(_model_names(f.type)))
+        return tuple(self.model_by_name(n) for n in order)
+
+    def flag(self, d: _OpDraft, key: str) -> bool:
+        value = d.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(d.location.child(key), f"{key} must be true or false")
+            return False
+        return value
+
+    def contexts(self, d: _OpDraft) -> tuple[str, ...]:
+        key = "x-bitrix24-contexts"
+        value = d.data.get(key, list(CONTEXTS))
+        if not isinstance(value, list) or not value or any(v not in CONTEXTS for v in value):
+            self.problem(d.location.child(key), f"{key} must be a non-empty list of {', '.join(CONTEXTS)}")
+            return CONTEXTS
+        return tuple(c for c in CONTEXTS if c in value)
+
+    def scopes(self, d: _OpDraft) -> tuple[str, ...]:
+        scopes: set[str] = set()
+        for requirement in d.security or []:
+            if isinstance(requirement, dict):
+                for values in requirement.values():
+                    scopes.update(str(v) for v in values or [])
+        return tuple(sorted(scopes))
+
+    # -- request and response --------------------------------------------------------------
+
+    def json_media(self, location: Location, content: Any, what: str) -> tuple[Location, dict[str, Any]] | None:
+        if not isinstance(content, dict) or not content:
+            return None
+        for media_type, media in content.items():
+            if media_type.split(";")[0].strip() in ("application/json", "*/*") or media_type.endswith("+json"):
+                return location.child(media_type), media if isinstance(media, dict) else {}
+        self.problem(location, f"unsupported construct: {what} must be application/json, found {', '.join(content)}")
+        return None
+
+    def request(self, d: _OpDraft, stem: str) -> tuple[Model | None, dict[str, Any], tuple[Example, ...]]:
+        body_location, body = self.resolve(d.location.child("requestBody"), d.data.get("requestBody"))
+        if not isinstance(body, dict) or not body:
+            return None, {}, ()
+        media = self.json_media(body_location.child("content"), body.get("content"), "the request body")
+        if media is None:
+            return None, {}, ()
+        media_location, media_data = media
+        schema_location, schema = self.resolve(media_location.child("schema"), media_data.get("schema", {}))
+        type_ref = self.type_of(
+            media_location.child("schema"), media_data.get("schema", {}), f"{stem}Request", d.module
+        )
+        if type_ref.kind != "model" or type_ref.model is None:
+            self.problem(media_location.child("schema"), "the request body schema must be an object with properties")
+            return None, {}, ()
+        model = self.model_by_name(type_ref.model)
+        examples = self.examples(media_location, media_data)
+        return model, self.validation_schema(schema_location, schema, 0), examples
+
+    def response(self, d: _OpDraft, stem: str) -> tuple[Model | None, TypeRef, tuple[Example, ...], dict[str, Any]]:
+        responses = d.data.get("responses") or {}
+        ok = sorted(str(k) for k in responses if str(k).startswith("2"))
+        if not ok:
+            self.problem(
+                d.location.child("responses"), "no 2xx response: the client cannot know what a success looks like"
+            )
+            return None, ANY, (), {}
+        location, response = self.resolve(d.location.child("responses", ok[0]), responses[ok[0]])
+        media = self.json_media(
+            location.child("content"), response.get("content") if isinstance(response, dict) else None, "the response"
+        )
+        if media is None:
+            return None, ANY, (), {}
+        media_location, media_data = media
+        schema = media_data.get("schema", {})
+        type_ref = self.type_of(media_location.child("schema"), schema, f"{stem}Response", d.module)
+        model = self.model_by_name(type_ref.model) if type_ref.kind == "model" and type_ref.model else None
+        shape = self.validation_schema(media_location.child("schema"), schema, 0)
+        return model, type_ref, self.examples(media_location, media_data), shape
+
+    def examples(self, location: Location, media: dict[str, Any]) -> tuple[Example, ...]:
+        found: list[Example] = []
+        if "example" in media:
+            found.append(_example("example", {"value": media["example"]}))
+        for name, raw in (media.get("examples") or {}).items():
+            _, example = self.resolve(location.child("examples", name), raw)
+            if isinstance(example, dict) and "value" in example:
+                found.append(_example(name, example))
+        return tuple(found)
+
+    def call(self, example: Example, params: tuple[Field, ...]) -> Call:
+        value = example.value if isinstance(example.value, dict) else {}
+        arguments = tuple((f.name, repr(value[f.wire_name])) for f in params if f.wire_name in value)
+        return Call(example=example, arguments=arguments)
+
+    # -- errors ------------------------------------------------------------------------------
+
+    def errors(self, d: _OpDraft) -> tuple[ErrorCase, ...]:
+        cases: dict[tuple[int | None, str, str], ErrorCase] = {}
+        for key, raw in (d.data.get("responses") or {}).items():
+            key = str(key)
+            if key.startswith("2"):
+                continue
+            status = int(key) if key.isdigit() else None
+            location, response = self.resolve(d.location.child("responses", key), raw)
+            if not isinstance(response, dict):
+                continue
+            media = self.json_media(location.child("content"), response.get("content"), "an error response")
+            if media is None:
+                continue
+            media_location, media_data = media
+            for case in self.error_cases(d, status, media_location, media_data):
+                cases.setdefault((case.status, case.code, case.message.plain), case)
+        return tuple(sorted(cases.values(), key=lambda c: (c.system, c.status or 0, c.code.lower(), c.message.plain)))
+
+    def error_cases(
+        self, d: _OpDraft, status: int | None, location: Location, media: dict[str, Any]
+    ) -> list[ErrorCase]:
+        raw_examples: list[tuple[Location, Any]] = []
+        if "example" in media:
+            raw_examples.append((location.child("example"), {"value": media["example"]}))
+        for name, raw in (media.get("examples") or {}).items():
+            raw_examples.append(self.resolve(location.child("examples", name), raw))
+        cases = []
+        for example_location, example in raw_examples:
+            value = example.get("value") if isinstance(example, dict) else None
+            code = value.get("error") if isinstance(value, dict) else None
+            if not isinstance(value, dict) or not isinstance(code, str) or not code:
+                self.problem(example_location, "error example has no 'error' code in its value")
+                continue
+            message = value.get("error_description")
+            when = example.get("summary") or example.get("description")
+            cases.append(
+                self.error_case(
+                    status,
+                    code,
+                    message if isinstance(message, str) else "",
+                    when if isinstance(when, str) else "",
+                    system=example_location.path != d.location.path,
+                )
+            )
+        schema_location, schema = self.resolve(location.child("schema"), media.get("schema", {}))
+        error_schema = schema.get("properties", {}).get("error") if isinstance(schema, dict) else None
+        if isinstance(error_schema, dict):
+            _, error_schema = self.resolve(schema_location.child("properties", "error"), error_schema)
+            known = {c.code for c in cases}
+            for code in error_schema.get("enum", []) if isinstance(error_schema, dict) else []:
+                if isinstance(code, str) and code not in known:
+                    cases.append(self.error_case(status, code, "", "", system=schema_location.path != d.location.path))
+        return cases
+
+    def error_case(self, status: int | None, code: str, message: str, when: str, *, system: bool) -> ErrorCase:
+        body = {"error": code, "error_description": message}
+        return ErrorCase(
+            status=status,
+            code=code,
+            code_literal=repr(code),
+            message=Text.of(message),
+            message_literal=repr(message),
+            when=Text.of(when),
+            exception=error_class_name(code),
+            system=system,
+            body_literal=repr(body),
+        )
+
+    def error_classes(self, operations: tuple[Operation, ...]) -> tuple[ErrorClass, ...]:
+        by_code: dict[str, list[ErrorCase]] = {}
+        for op in operations:
+            for case in op.errors:
+                by_code.setdefault(case.code, []).append(case)
+        classes = []
+        for code in sorted(by_code, key=str.lower):
+            cases = by_code[code]
+            statuses = tuple(sorted({c.status for c in cases if c.status is not None}))
+            summary = next((c.when.plain for c in cases if c.when), "") or next(
+                (c.message.plain for c in cases if c.message), code
+            )
+            classes.append(
+                ErrorClass(
+                    code=code,
+                    code_literal=repr(code),
+                    name=error_class_name(code),
+                    base=error_base(statuses[0] if statuses else None),
+                    statuses=statuses,
+                    cases=tuple(cases),
+                    summary=Text.of(summary),
+                )
+            )
+        return tuple(classes)
+
+    # -- partial failure -----------------------------------------------------------------
+
+    def item_results(self, d: _OpDraft, request: Model, response: Model | None) -> ItemResults | None:
+        key = "x-bitrix24-item-results"
+        spec = d.data.get(key)
+        if spec is None:
+            return None
+        location = d.location.child(key)
+        if not isinstance(spec, dict):
+            self.problem(
+                location, f"{key} must be a mapping with 'request', 'response', 'success' and optionally 'errors'"
+            )
+            return None
+        clash = [f.wire_name for f in (response.fields if response else ()) if f.name in ENVELOPE_MEMBERS]
+        if clash:
+            self.problem(
+                location,
+                f"{key}: response properties {', '.join(clash)} clash with the generated {', '.join(sorted(ENVELOPE_MEMBERS))}",
+            )
+            return None
+        request_field = next((f for f in request.fields if f.wire_name == spec.get("request")), None)
+        if request_field is None or request_field.type.kind != "array":
+            self.problem(location.child("request"), f"{key}.request must name an array property of the request body")
+            return None
+        pointer = spec.get("response")
+        if response is None or not isinstance(pointer, str) or not pointer.startswith("/"):
+            self.problem(
+                location.child("response"),
+                f"{key}.response must be a JSON pointer into the 200 response, like /result/DATA/RESULT",
+            )
+            return None
+        model: Model | None = response
+        steps: list[tuple[str, bool]] = []
+        wire_path = pointer[1:].split("/")
+        item_type: TypeRef | None = None
+        for i, token in enumerate(wire_path):
+            found = next((f for f in model.fields if f.wire_name == token), None) if model else None
+            if found is None:
+                self.problem(
+                    location.child("response"), f"{key}.response: no property '{token}' at /{'/'.join(wire_path[:i])}"
+                )
+                return None
+            steps.append((found.name, found.optional))
+            if i == len(wire_path) - 1:
+                item_type = found.type.item if found.type.kind == "array" else None
+            else:
+                model = (
+                    self.model_by_name(found.type.model) if found.type.kind == "model" and found.type.model else None
+                )
+        if item_type is None or item_type.kind != "model" or item_type.model is None:
+            self.problem(location.child("response"), f"{key}.response must point at an array of objects")
+            return None
+        item_model = self.model_by_name(item_type.model)
+        success = next((f for f in item_model.fields if f.wire_name == spec.get("success")), None)
+        if success is None or success.type.kind != "boolean":
+            self.problem(location.child("success"), f"{key}.success must name a boolean property of {item_model.name}")
+            return None
+        errors = next((f for f in item_model.fields if f.wire_name == spec.get("errors")), None)
+        if spec.get("errors") is not None and errors is None:
+            self.problem(location.child("errors"), f"{key}.errors must name a property of {item_model.name}")
+        return ItemResults(
+            request_field=request_field.name,
+            request_wire_name=request_field.wire_name,
+            steps=tuple(steps),
+            wire_path=tuple(wire_path),
+            item_model=item_model.name,
+            success_attribute=success.name,
+            success_wire_name=success.wire_name,
+            errors_attribute=errors.name if errors else None,
+            errors_wire_name=errors.wire_name if errors else None,
+        )
+
+    # -- schemas ---------------------------------------------------------------------------
+
+    def type_of(self, location: Location, schema: Any, hint: str, owner: str) -> TypeRef:
+        """The Python type for `schema`; object schemas with properties become models."""
+        type_ref, _ = self.typed(location, schema, hint, owner)
+        return type_ref
+
+    def typed(self, location: Location, schema: Any, hint: str, owner: str) -> tuple[TypeRef, bool]:
+        """The type for `schema` and whether it admits null."""
+        if isinstance(schema, dict) and "$ref" in schema:
+            target_location, target = self.resolve(location, schema)
+            component = _component_name(target_location)
+            if component is not None:
+                hint = component
+            return self.typed(target_location, target, hint, owner)
+        if schema is True or schema == {} or schema is None:
+            return ANY, False
+        if not isinstance(schema, dict):
+            return ANY, False
+        for keyword in UNSUPPORTED_SCHEMA_KEYWORDS:
+            if keyword in schema:
+                self.problem(location.child(keyword), f"unsupported construct '{keyword}' in a schema")
+                return ANY, False
+        for keyword in ("oneOf", "anyOf", "allOf"):
+            if keyword in schema:
+                return self.composed(location, schema, keyword, hint, owner)
+        nullable = schema.get("nullable") is True
+        types = schema.get("type")
+        if isinstance(types, list):
+            nullable = nullable or "null" in types
+            types = [t for t in types if t != "null"]
+            if len(types) > 1:
+                self.problem(
+                    location.child("type"), f"unsupported construct: a value of several types ({', '.join(types)})"
+                )
+                return ANY, nullable
+            types = types[0] if types else None
+        if types == "null":
+            return ANY, True
+        if types == "object" or (types is None and "properties" in schema):
+            return self.object_type(location, schema, hint, owner), nullable
+        if types == "array":
+            item = self.type_of(location.child("items"), schema.get("items", {}), f"{hint}Item", owner)
+            return _list_of(item), nullable
+        if types in PRIMITIVES:
+            annotation, decoder = PRIMITIVES[types]
+            enum = tuple(schema.get("enum", ())) if isinstance(schema.get("enum"), list) else ()
+            label = types + (
+                " (one of " + ", ".join(json.dumps(v, ensure_ascii=False) for v in enum) + ")" if enum else ""
+            )
+            return TypeRef(types, annotation, annotation, decoder, label, enum=enum), nullable
+        return ANY, nullable
+
+    def composed(
+        self, location: Location, schema: dict[str, Any], keyword: str, hint: str, owner: str
+    ) -> tuple[TypeRef, bool]:
+        members = schema[keyword] if isinstance(schema[keyword], list) else []
+        non_null = [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
+        if len(non_null) == 1:
+            index = members.index(non_null[0])
+            type_ref, nullable = self.typed(location.child(keyword, index), non_null[0], hint, owner)
+            return type_ref, nullable or len(members) > 1
+        self.problem(
+            location.child(keyword),
+            f"unsupported construct '{keyword}' with {len(non_null)} alternatives; only one schema (plus null) is supported",
+        )
+        return ANY, False
+
+    def object_type(self, location: Location, schema: dict[str, Any], hint: str, owner: str) -> TypeRef:
+        if not schema.get("properties"):
+            extra = schema.get("additionalProperties")
+            value = (
+                self.type_of(location.child("additionalProperties"), extra, f"{hint}Value", owner)
+                if isinstance(extra, dict)
+                else ANY
+            )
+            return TypeRef(
+                kind="object",
+                annotation=f"dict[str, {value.annotation}]",
+                param_annotation=f"Mapping[str, {value.param_annotation}]",
+                decoder=f"_rt.dict_of({value.decoder})",
+                label="object",
+                item=value,
+            )
+        draft = self.drafts.get(location)
+        if draft is None:
+            draft = self.new_draft(location, schema, hint)
+            self.drafts[location] = draft
+            self._current.append(draft)
+            draft.fields = self.fields(location, schema, draft.name, owner)
+            self._current.pop()
+            draft.done = True
+        if self._current:
+            self._current[-1].refs.add(location)
+        return _model_type(draft.name)
+
+    def new_draft(self, location: Location, schema: dict[str, Any], hint: str) -> _Draft:
+        name = naming.class_name(hint)
+        component = _component_name(location)
+        if name in self.names:
+            if component is not None and _component_name(self.names[name]) is not None:
+                other = self.names[name]
+                self.problem(
+                    location,
+                    f"schema name '{component}' becomes class {name}, as does {other.path.name}#{other.pointer}",
+                )
+            base, n = name, 2
+            while name in self.names:
+                name, n = f"{base}{n}", n + 1
+        self.names[name] = location
+        return _Draft(name=name, location=location, description=str(schema.get("description") or ""))
+
+    def fields(self, location: Location, schema: dict[str, Any], model_name: str, owner: str) -> list[Field]:
+        properties = schema.get("properties") or {}
+        required = schema.get("required") or []
+        for name in required:
+            if name not in properties:
+                self.problem(location.child("required"), f"required property '{name}' is not defined under properties")
+        fields: list[Field] = []
+        taken: dict[str, str] = {}
+        for wire_name, sub in properties.items():
+            sub_location = location.child("properties", wire_name)
+            type_ref, nullable = self.typed(sub_location, sub, model_name + naming.pascal_case(wire_name), owner)
+            name = naming.attribute_name(wire_name)
+            if name in MODEL_MEMBERS:
+                name += "_"
+            if name in taken:
+                self.problem(
+                    sub_location, f"properties '{taken[name]}' and '{wire_name}' both become the attribute '{name}'"
+                )
+                continue
+            taken[name] = wire_name
+            _, resolved = self.resolve(sub_location, sub)
+            description = (sub.get("description") if isinstance(sub, dict) else None) or (
+                resolved.get("description") if isinstance(resolved, dict) else None
+            )
+            fields.append(
+                Field(
+                    wire_name=wire_name,
+                    name=name,
+                    type=type_ref,
+                    required=wire_name in required,
+                    nullable=nullable,
+                    description=Text.of(description if isinstance(description, str) else ""),
+                    wire_literal=repr(wire_name),
+                    constraints=_constraints(resolved if isinstance(resolved, dict) else {}),
+                )
+            )
+        return fields
+
+    def validation_schema(self, location: Location, schema: Any, depth: int) -> dict[str, Any]:
+        """The subset of `schema` the client checks before sending, with every `$ref` inlined."""
+        location, schema = self.resolve(location, schema)
+        if not isinstance(schema, dict) or depth > 32:
+            return {}
+        for keyword in ("oneOf", "anyOf", "allOf"):
+            members = schema.get(keyword)
+            if isinstance(members, list):
+                non_null = [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
+                if len(non_null) == 1:
+                    inner = self.validation_schema(
+                        location.child(keyword, members.index(non_null[0])), non_null[0], depth + 1
+                    )
+                    if len(members) > 1 and "type" in inner:
+                        inner["type"] = sorted({*_as_list(inner["type"]), "null"})
+                    return inner
+                return {}
+        out: dict[str, Any] = {}
+        if "type" in schema:
+            types = _as_list(schema["type"])
+            out["type"] = sorted({*types, "null"}) if schema.get("nullable") is True else types
+        for keyword in VALIDATION_KEYWORDS:
+            if keyword in schema:
+                out[keyword] = schema[keyword]
+        if isinstance(schema.get("required"), list):
+            out["required"] = list(schema["required"])
+        properties = schema.get("properties")
+        if isinstance(properties, dict):
+            out["properties"] = {
+                name: self.validation_schema(location.child("properties", name), sub, depth + 1)
+                for name, sub in properties.items()
+            }
+        if "items" in schema:
+            out["items"] = self.validation_schema(location.child("items"), schema["items"], depth + 1)
+        return out
+
+    def model_by_name(self, name: str) -> Model:
+        draft = self.drafts[self.names[name]]
+        return Model(
+            name=draft.name,
+            description=Text.of(draft.description),
+            fields=tuple(draft.fields),
+            module="",
+            source=self.source(draft.location),
+        )
+
+    # -- where models live -----------------------------------------------------------------
+
+    def place_models(self, operations: tuple[Operation, ...]) -> tuple[ModelModule, ...]:
+        """Put each model in its operation's module, or in `common` when several share it."""
+        users: dict[Location, set[str]] = {}
+        roots: dict[str, list[Location]] = {}
+        for op in operations:
+            for model in (op.request_model, op.response_model):
+                if model is not None and model.name in self.names:
+                    roots.setdefault(op.module, []).append(self.names[model.name])
+        for module, locations in roots.items():
+            for location in self.reachable(locations):
+                users.setdefault(location, set()).add(module)
+        entry_paths = set(self.spec.entries)
+        home: dict[Location, str] = {}
+        for location, user_modules in users.items():
+            library = location.path not in entry_paths or not self.spec.documents[location.path].data.get("paths")
+            home[location] = COMMON_MODULE if len(user_modules) > 1 or library else next(iter(user_modules))
+        changed = True
+        while changed:  # whatever a shared model refers to must be shared too
+            changed = False
+            for location, module in home.items():
+                if module == COMMON_MODULE:
+                    for ref in self.drafts[location].refs:
+                        if home.get(ref) not in (None, COMMON_MODULE):
+                            home[ref] = COMMON_MODULE
+                            changed = True
+        envelopes = {
+            op.response_model.name: op.item_results for op in operations if op.response_model and op.item_results
+        }
+        module_models: dict[str, list[Model]] = {}
+        for location in sorted(home, key=lambda loc: (self.drafts[loc].name.lower(), self.drafts[loc].name)):
+            draft = self.drafts[location]
+            module_models.setdefault(home[location], []).append(
+                Model(
+                    name=draft.name,
+                    description=Text.of(draft.description),
+                    fields=tuple(draft.fields),
+                    module=home[location],
+                    source=self.source(location),
+                    item_results=envelopes.get(draft.name),
+                )
+            )
+        name_home = {self.drafts[loc].name: module for loc, module in home.items()}
+        self.home_of_model = name_home
+        modules: list[ModelModule] = []
+        if COMMON_MODULE in module_models:
+            models = tuple(module_models[COMMON_MODULE])
+            modules.append(ModelModule(COMMON_MODULE, models, (), (), tuple(sorted({m.source for m in models}))))
+        for op in operations:
+            op_models = tuple(module_models.get(op.module, []))
+            needed = sorted(
+                {
+                    name
+                    for m in op_models
+                    for f in m.fields
+                    for name in _model_names(f.type)
+                    if name_home.get(name) == COMMON_MODULE
+                }
+                | {name for name in _model_names(op.response_type) if name_home.get(name) == COMMON_MODULE}
+                | ({op.request_model.name} if name_home.get(op.request_model.name) == COMMON_MODULE else set())
+            )
+            imports = ((COMMON_MODULE, tuple(needed)),) if needed else ()
+            modules.append(ModelModule(op.module, op_models, (op,), imports, (op.source,)))
+        return tuple(modules)
+
+    def reachable(self, starts: list[Location]) -> set[Location]:
+        seen: set[Location] = set()
+        stack = list(starts)
+        while stack:
+            location = stack.pop()
+            if location in seen:
+                continue
+            seen.add(location)
+            stack.extend(self.drafts[location].refs)
+        return seen
+
+    def namespaces(self, operations: tuple[Operation, ...]) -> tuple[Namespace, ...]:
+        grouped: dict[str, list[Operation]] = {}
+        for op in operations:
+            grouped.setdefault(op.namespace, []).append(op)
+        result = []
+        for name in sorted(grouped):
+            ops = tuple(sorted(grouped[name], key=lambda o: o.function))
+            stem = naming.pascal_case(name)
+            needed: dict[str, set[str]] = {}
+            for op in ops:
+                for type_ref in (*(f.type for f in op.params), op.response_type):
+                    for model_name in _model_names(type_ref):
+                        needed.setdefault(self.home_of_model.get(model_name, op.module), set()).add(model_name)
+            result.append(
+                Namespace(
+                    name=name,
+                    class_name=f"{stem}Methods",
+                    async_class_name=f"Async{stem}Methods",
+                    operations=ops,
+                    sources=tuple(sorted({o.source for o in ops})),
+                    imports=tuple((module, tuple(sorted(names))) for module, names in sorted(needed.items())),
+                    abc_imports=_names_used(ops, ("Mapping", "Sequence")),
+                    typing_imports=("TYPE_CHECKING", *_names_used(ops, ("Any",))),
+                )
+            )
+        return tuple(result)
+
+
+@dataclass
+class _OpDraft:
+    location: Location
+    data: dict[str, Any]
+    method: str
+    operation_id: str
+    http_method: str
+    path: str
+    namespace: str
+    function: str
+    module: str
+    security: Any
+
+
+def error_class_name(code: str) -> str:
+    """`ERROR_ARGUMENT` -> `ArgumentError`, `expired_token` -> `ExpiredTokenError`."""
+    stem = re.sub(r"^ERROR_", "", code, flags=re.IGNORECASE) or code
+    name = naming.pascal_case(stem) or "Unnamed"
+    if name[0].isdigit():
+        name = "Code" + name
+    name = name if name.endswith("Error") else name + "Error"
+    return name.replace("Error", "CodeError", 1) if name in FIXED_ERROR_CLASSES else name
+
+
+def error_base(status: int | None) -> str:
+    """The exception group an HTTP status belongs to."""
+    if status in (401, 403):
+        return "AuthError"
+    if status in (429, 503):
+        return "RateLimitError"
+    if status is not None and status >= 500:
+        return "ServerError"
+    if status is not None and status >= 400:
+        return "BadRequestError"
+    return "ApiError"
+
+
+def _example(name: str, example: dict[str, Any]) -> Example:
+    value = example.get("value")
+    return Example(
+        name=name,
+        summary=Text.of(example.get("summary") if isinstance(example.get("summary"), str) else ""),
+        description=Text.of(example.get("description") if isinstance(example.get("description"), str) else ""),
+        value=value,
+        literal=repr(value),
+        json=json.dumps(value, indent=2, ensure_ascii=False),
+    )
+
+
+def _component_name(location: Location) -> str | None:
+    parts = location.pointer.split("/")
+    if len(parts) == 4 and parts[1] == "components" and parts[2] == "schemas":
+        return parts[3].replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def _model_type(name: str) -> TypeRef:
+    return TypeRef(
+        kind="model",
+        annotation=name,
+        param_annotation=f"{name} | Mapping[str, Any]",
+        decoder=f"{name}.from_dict",
+        label=name,
+        model=name,
+    )
+
+
+def _list_of(item: TypeRef) -> TypeRef:
+    param_item = item.param_annotation
+    return TypeRef(
+        kind="array",
+        annotation=f"list[{item.annotation}]",
+        param_annotation=f"Sequence[{param_item}]",
+        decoder=f"_rt.list_of({item.decoder})",
+        label=f"array of {item.label}",
+        item=item,
+    )
+
+
+def _model_names(type_ref: TypeRef | None) -> set[str]:
+    names: set[str] = set()
+    while type_ref is not None:
+        if type_ref.model:
+            names.add(type_ref.model)
+        type_ref = type_ref.item
+    return names
+
+
+def _synthesize(schema: dict[str, Any]) -> Any:
+    """A small value that satisfies `schema` (a validation schema), for specs without examples."""
+    types = [t for t in schema.get("type", []) if t != "null"]
+    if schema.get("enum"):
+        return schema["enum"][0]
+    kind = types[0] if types else ("object" if "properties" in schema else "string")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {name: _synthesize(properties.get(name, {})) for name in schema.get("required", [])}
+    if kind == "array":
+        return [_synthesize(schema.get("items", {})) for _ in range(max(1, schema.get("minItems", 1)))]
+    if kind in ("integer", "number"):
+        return max(1, schema.get("minimum", 1))
+    if kind == "boolean":
+        return True
+    return "x" * max(1, schema.get("minLength", 1))
+
+
+def _items_at(value: Any, item_results: ItemResults | None) -> list[Any]:
+    if item_results is None:
+        return []
+    for key in item_results.wire_path:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _failures(value: Any, item_results: ItemResults | None) -> int:
+    """How many items of a response example report failure."""
+    failed = 0
+    for item in _items_at(value, item_results):
+        flag = item.get(item_results.success_wire_name) if isinstance(item, dict) and item_results else None
+        if flag in (False, 0, "N", "n", "false", "0"):
+            failed += 1
+    return failed
+
+
+def _failure_example(
+    examples: tuple[Example, ...], counts: tuple[int, ...], item_results: ItemResults | None
+) -> Example | None:
+    """A response with a failed item: the spec's own, else one made from a success example."""
+    if item_results is None:
+        return None
+    for example, count in zip(examples, counts, strict=True):
+        if count:
+            return example
+    for example in examples:
+        value = copy.deepcopy(example.value)
+        items = _items_at(value, item_results)
+        if items and isinstance(items[0], dict):
+            items[0][item_results.success_wire_name] = False
+            if item_results.errors_wire_name:
+                items[0][item_results.errors_wire_name] = ["Made-up failure for the generated test"]
+            return _example(
+                "made_up_failure", {"summary": "A success example with its first item failed", "value": value}
+            )
+    return None
+
+
+def _required_cases(params: tuple[Field, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """Literals (argument, bad value, wire name, test id) for each way to leave out a required argument."""
+    cases = []
+    for f in params:
+        if not f.required:
+            continue
+        bad_values = ["None"]
+        if "must not be empty" in f.constraints:
+            bad_values.append('""' if f.type.kind == "string" else "[]")
+        for value in bad_values:
+            cases.append((repr(f.name), value, f.wire_literal, repr(f"{f.name}={value}")))
+    return tuple(cases)
+
+
+def _names_used(operations: tuple[Operation, ...], candidates: tuple[str, ...]) -> tuple[str, ...]:
+    """Which of `candidates` the signatures of `operations` mention (to import only those)."""
+    text = " ".join(f.type.param_annotation for op in operations for f in op.params)
+    return tuple(name for name in candidates if re.search(rf"\b{name}\b", text))
+
+
+def _constraints(schema: dict[str, Any]) -> tuple[str, ...]:
+    if schema.get("minLength") == 1:
+        schema = {k: v for k, v in schema.items() if k != "minLength"} | {"nonEmpty": True}
+    if schema.get("minItems") == 1:
+        schema = {k: v for k, v in schema.items() if k != "minItems"} | {"nonEmpty": True}
+    labels = {
+        "nonEmpty": "must not be empty",
+        "minLength": "at least {} characters",
+        "maxLength": "at most {} characters",
+        "minItems": "at least {} items",
+        "maxItems": "at most {} items",
+        "minimum": "at least {}",
+        "maximum": "at most {}",
+        "pattern": "matches `{}`",
+    }
+    return tuple(label.format(schema[key]) for key, label in labels.items() if key in schema)
+
+
+def _as_list(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]

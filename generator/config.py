@@ -1,0 +1,83 @@
+"""The generator's configuration: which client to produce and which template folders to render.
+
+It lives in `[tool.generator]` of the project's pyproject.toml, so that adding an output target
+is adding a template folder and one entry under `targets`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.naming import is_safe_module_name
+from generator.problems import UsageError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output: a template folder rendered into a sub-folder of the output directory."""
+
+    name: str
+    templates: Path
+    out: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the generator produces, from `[tool.generator]`."""
+
+    package: str
+    distribution: str
+    version: str
+    title: str
+    python_requires: str
+    targets: tuple[Target, ...]
+
+
+def load_config(pyproject: Path) -> Config:
+    """Read `[tool.generator]` from `pyproject`; a missing or wrong entry is a `UsageError`."""
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"{pyproject}: cannot read configuration: {exc}") from None
+    section = data.get("tool", {}).get("generator")
+    if not isinstance(section, dict):
+        raise UsageError(f"{pyproject}: no [tool.generator] section")
+    base = pyproject.parent
+    targets = tuple(_target(base, pyproject, entry) for entry in section.get("targets", []))
+    if not targets:
+        raise UsageError(f"{pyproject}: [tool.generator] lists no targets")
+    package = _text(section, "package", pyproject)
+    if not is_safe_module_name(package):
+        raise UsageError(f"{pyproject}: package {package!r} is not a valid Python package name")
+    return Config(
+        package=package,
+        distribution=_text(section, "distribution", pyproject),
+        version=_text(section, "version", pyproject),
+        title=_text(section, "title", pyproject),
+        python_requires=_text(section, "python_requires", pyproject),
+        targets=targets,
+    )
+
+
+def _text(section: dict[str, Any], key: str, pyproject: Path) -> str:
+    value = section.get(key)
+    if not isinstance(value, str) or not value:
+        raise UsageError(f"{pyproject}: [tool.generator] needs a non-empty string '{key}'")
+    return value
+
+
+def _target(base: Path, pyproject: Path, entry: Any) -> Target:
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "templates", "out")):
+        raise UsageError(f"{pyproject}: each [[tool.generator.targets]] needs 'name', 'templates' and 'out'")
+    templates = (base / entry["templates"]).resolve()
+    if not templates.is_dir():
+        raise UsageError(f"{pyproject}: template folder {entry['templates']!r} does not exist")
+    out = Path(entry["out"])
+    if out.is_absolute() or ".." in out.parts:
+        raise UsageError(f"{pyproject}: target out {entry['out']!r} must be a relative path inside the output folder")
+    return Target(name=entry["name"], templates=templates, out=out.as_posix())

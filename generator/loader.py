@@ -1,0 +1,237 @@
+"""Load spec files: YAML (libyaml's C parser) into plain data plus a line for every JSON pointer."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+
+try:  # libyaml makes parsing several times faster; fall back where it is not compiled in
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed spec file.
+
+    `name` is stable across machines (the spec root's folder name plus the relative path) and is
+    what generated headers cite; `display` is how error messages name the file for the person
+    who ran the command.
+    """
+
+    name: str
+    display: str
+    data: Any
+    lines: dict[str, int] = field(repr=False, compare=False)
+
+    def line_of(self, pointer: str) -> int:
+        """The line of the closest node at or above `pointer` (1 when nothing matches)."""
+        while True:
+            line = self.lines.get(pointer)
+            if line is not None:
+                return line
+            if not pointer:
+                return 1
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+@dataclass(frozen=True)
+class SpecSet:
+    """Every file of one spec, keyed by resolved absolute path.
+
+    Entry documents are the files the user named (or found in the named folder); their paths
+    become operations. Files reached only through a cross-file `$ref` are loaded as libraries.
+    """
+
+    root: Path
+    documents: dict[Path, Document]
+    entries: tuple[Path, ...]
+
+
+def escape_pointer_token(token: str) -> str:
+    """Escape one JSON-pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def unescape_pointer_token(token: str) -> str:
+    """Undo `escape_pointer_token`."""
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def display_path(path: Path) -> str:
+    """How to name `path` to a person: relative to the working directory when that is shorter."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def discover_files(spec_path: Path) -> tuple[Path, list[Path]]:
+    """The spec root and its YAML files in a stable order (sorted, hidden files skipped)."""
+    if spec_path.is_file():
+        return spec_path.parent, [spec_path]
+    files = sorted(
+        p
+        for p in spec_path.rglob("*")
+        if p.suffix in SPEC_SUFFIXES
+        and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(spec_path).parts)
+    )
+    return spec_path, files
+
+
+def load_spec(spec_path: Path) -> tuple[SpecSet, list[Problem]]:
+    """Parse a spec (a file or a folder) and every file its `$ref`s reach.
+
+    Problems are returned, not raised, so that all of them can be reported together.
+    """
+    spec_path = spec_path.resolve()
+    root, files = discover_files(spec_path)
+    documents: dict[Path, Document] = {}
+    problems: list[Problem] = []
+    if not files:
+        problems.append(Problem(display_path(spec_path), 1, "no .yaml or .yml files found"))
+    queue = list(files)
+    while queue:
+        path = queue.pop(0)
+        if path in documents:
+            continue
+        doc, doc_problems = parse_document(path, canonical_name(path, root, spec_path.is_dir()))
+        problems.extend(doc_problems)
+        if doc is None:
+            continue
+        documents[path] = doc
+        for target in referenced_files(doc.data, path.parent):
+            if target not in documents and target.is_file():
+                queue.append(target)
+    entries = tuple(p for p in files if p in documents)
+    return SpecSet(root=root, documents=documents, entries=entries), problems
+
+
+def canonical_name(path: Path, root: Path, root_is_folder: bool) -> str:
+    """A machine-independent name for a spec file, used in generated headers."""
+    base = root.parent if root_is_folder else root
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def referenced_files(data: Any, base: Path) -> Iterator[Path]:
+    """The files named by the cross-file `$ref`s in `data`, resolved against `base`."""
+    for _pointer, ref in iter_refs(data, ""):
+        target = ref.split("#", 1)[0]
+        if target and "://" not in target:
+            yield (base / target).resolve()
+
+
+def iter_refs(data: Any, pointer: str) -> Iterator[tuple[str, str]]:
+    """Every `$ref` string in `data` with the pointer of the object that holds it."""
+    if isinstance(data, dict):
+        ref = data.get("$ref")
+        if isinstance(ref, str):
+            yield pointer, ref
+        for key, value in data.items():
+            if isinstance(value, (dict, list)):
+                yield from iter_refs(value, f"{pointer}/{escape_pointer_token(key)}")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            if isinstance(value, (dict, list)):
+                yield from iter_refs(value, f"{pointer}/{i}")
+
+
+def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML file into a `Document`, or say why it cannot be parsed."""
+    display = display_path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(display, 1, f"cannot read file: {exc}")]
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+        return None, [Problem(display, line, f"YAML syntax error: {what}")]
+    except yaml.YAMLError as exc:
+        return None, [Problem(display, 1, f"YAML error: {' '.join(str(exc).split())}")]
+    if node is None:
+        return None, [Problem(display, 1, "the file is empty; expected an OpenAPI document")]
+    builder = _DataBuilder(display)
+    data = builder.build(node, "")
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "null"
+        problem = Problem(display, node.start_mark.line + 1, f"expected a mapping at the top level, got {kind}", "")
+        return None, [problem]
+    return Document(name=name, display=display, data=data, lines=builder.lines), builder.problems
+
+
+class _DataBuilder:
+    """Turns a composed YAML node tree into JSON-like data, recording each pointer's line."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.lines: dict[str, int] = {}
+        self.problems: list[Problem] = []
+        self._constructor = yaml.constructor.SafeConstructor()
+        self._active: set[int] = set()
+
+    def build(self, node: yaml.Node, pointer: str) -> Any:
+        self.lines[pointer] = node.start_mark.line + 1
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, pointer)
+        if id(node) in self._active:  # a YAML alias that contains itself
+            self.problems.append(Problem(self.display, node.start_mark.line + 1, "recursive YAML alias", pointer))
+            return None
+        self._active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
+            return dict(self._pairs(node, pointer))
+        finally:
+            self._active.discard(id(node))
+
+    def _pairs(self, node: yaml.MappingNode, pointer: str) -> Iterator[tuple[str, Any]]:
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(Problem(self.display, line, "a mapping key must be a plain value", pointer))
+                continue
+            key = str(key_node.value)
+            if key == "<<":
+                self.problems.append(Problem(self.display, line, "YAML merge keys ('<<') are not supported", pointer))
+                continue
+            child = f"{pointer}/{escape_pointer_token(key)}"
+            if key in seen:
+                self.problems.append(
+                    Problem(self.display, line, f"duplicate key '{key}' (first at line {seen[key]})", child)
+                )
+                continue
+            seen[key] = line
+            value = self.build(value_node, child)
+            self.lines[child] = line
+            yield key, value
+
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        try:
+            value = self._constructor.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            self.problems.append(
+                Problem(self.display, node.start_mark.line + 1, f"bad YAML value: {exc.problem}", pointer)
+            )
+            return None
+        if not isinstance(value, (str, int, float, bool, type(None))):
+            # Timestamps and binary have no JSON form; keep the text the author wrote.
+            return str(node.value)
+        return value

@@ -1,0 +1,36 @@
+"""The whole run: spec folder in, files out. Used by the command line and by the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import build_model
+from generator.config import Config
+from generator.format import format_file
+from generator.loader import load_spec
+from generator.model import Api
+from generator.problems import SpecError
+from generator.refs import check_refs
+from generator.render import RenderedFile, render_all
+from generator.validate import validate_spec
+
+
+def load_api(spec_path: Path, config: Config) -> Api:
+    """Load, resolve, validate and model the spec; raises `SpecError` with every problem."""
+    spec, problems = load_spec(spec_path)
+    problems += check_refs(spec)
+    if not problems:
+        # The validator follows $refs itself; run it only once they are known to resolve.
+        problems += validate_spec(spec)
+    if problems:
+        raise SpecError(problems)
+    api, problems = build_model(spec, config)
+    if api is None or problems:
+        raise SpecError(problems)
+    return api
+
+
+def generate(spec_path: Path, config: Config) -> list[RenderedFile]:
+    """Every output file for the spec at `spec_path`, formatted, in a stable order."""
+    api = load_api(spec_path, config)
+    return [format_file(f) for f in render_all(api, config)]

@@ -1,0 +1,51 @@
+"""Helpers for the generator's tests: real processes, real temp folders."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.config import PROJECT_ROOT
+
+SPEC_DIR = PROJECT_ROOT / "spec"
+GENERATED_DIR = PROJECT_ROOT / "generated"
+
+
+def write_spec(folder: Path, files: dict[str, str]) -> Path:
+    """Write `files` (name -> YAML text, dedented) into `folder`; returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return folder
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_generator(*args: str | Path, env: dict[str, str] | None = None) -> Run:
+    """Run `python -m generator` as a real process from the project root."""
+    done = subprocess.run(
+        [sys.executable, "-m", "generator", *map(str, args)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes (caches skipped)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
+    }
