@@ -50,6 +50,9 @@ UNSUPPORTED_SCHEMA_KEYWORDS = (
 )
 # Attributes every generated model has; a property with one of these names gets a trailing "_".
 MODEL_MEMBERS = {"extra_fields", "from_dict", "to_dict"}
+# Items per request when a many-item call is split, unless the spec says otherwise: the batch
+# limit of Bitrix24, which keeps one request well inside the portal's 60 s execution limit.
+DEFAULT_CHUNK_SIZE = 50
 # Keyword arguments every generated method takes besides the request's properties.
 CALL_OPTIONS = {"timeout"}
 # Properties a response with per-item outcomes gets.
@@ -285,6 +288,7 @@ class _ApiBuilder:
                 ),
             )
         failure_counts = tuple(_failures(e.value, item_results) for e in response_examples)
+        item_counts = tuple(len(_items_at(e.value, item_results)) for e in response_examples)
         return Operation(
             method=d.method,
             method_literal=repr(d.method),
@@ -315,7 +319,10 @@ class _ApiBuilder:
             request_models=self.models_from(request_model.name) if params else (),
             response_models=self.models_from(response_model.name) if response_model else (),
             failure_counts=failure_counts,
-            failure_example=_failure_example(response_examples, failure_counts, item_results),
+            item_counts=item_counts,
+            failure_example=_failure_example(
+                response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
+            ),
             required_cases=_required_cases(params),
         )
 
@@ -526,7 +533,8 @@ class _ApiBuilder:
         location = d.location.child(key)
         if not isinstance(spec, dict):
             self.problem(
-                location, f"{key} must be a mapping with 'request', 'response', 'success' and optionally 'errors'"
+                location,
+                f"{key} must be a mapping with 'request', 'response', 'success' and optionally 'errors', 'chunk-size', 'match'",
             )
             return None
         clash = [f.wire_name for f in (response.fields if response else ()) if f.name in ENVELOPE_MEMBERS]
@@ -576,7 +584,19 @@ class _ApiBuilder:
         errors = next((f for f in item_model.fields if f.wire_name == spec.get("errors")), None)
         if spec.get("errors") is not None and errors is None:
             self.problem(location.child("errors"), f"{key}.errors must name a property of {item_model.name}")
+        chunk_size = spec.get("chunk-size", DEFAULT_CHUNK_SIZE)
+        if not isinstance(chunk_size, int) or isinstance(chunk_size, bool) or chunk_size < 1:
+            self.problem(location.child("chunk-size"), f"{key}.chunk-size must be a whole number of at least 1")
+            chunk_size = DEFAULT_CHUNK_SIZE
+        match = spec.get("match", [])
+        if not isinstance(match, list) or not all(isinstance(m, str) and m for m in match):
+            self.problem(
+                location.child("match"), f"{key}.match must be a list of dotted property paths, like message.id"
+            )
+            match = []
         return ItemResults(
+            chunk_size=chunk_size,
+            match=tuple(match),
             request_field=request_field.name,
             request_wire_name=request_field.wire_name,
             steps=tuple(steps),
@@ -1014,15 +1034,19 @@ def _failures(value: Any, item_results: ItemResults | None) -> int:
 
 
 def _failure_example(
-    examples: tuple[Example, ...], counts: tuple[int, ...], item_results: ItemResults | None
+    examples: tuple[Example, ...], counts: tuple[int, ...], item_results: ItemResults | None, sent: int | None
 ) -> Example | None:
-    """A response with a failed item: the spec's own, else one made from a success example."""
+    """A response with a failed item that can answer a call sending `sent` items.
+
+    The spec's own when one fits, else a success example with its first item made to fail.
+    """
     if item_results is None:
         return None
+    fits = [e for e in examples if sent is None or len(_items_at(e.value, item_results)) == sent]
     for example, count in zip(examples, counts, strict=True):
-        if count:
+        if count and example in fits:
             return example
-    for example in examples:
+    for example in fits or list(examples):
         value = copy.deepcopy(example.value)
         items = _items_at(value, item_results)
         if items and isinstance(items[0], dict):
@@ -1033,6 +1057,14 @@ def _failure_example(
                 "made_up_failure", {"summary": "A success example with its first item failed", "value": value}
             )
     return None
+
+
+def _sent_items(example: Example, item_results: ItemResults | None) -> int | None:
+    """How many items the call made from `example` sends (None when not a many-item method)."""
+    if item_results is None or not isinstance(example.value, dict):
+        return None
+    items = example.value.get(item_results.request_wire_name)
+    return len(items) if isinstance(items, list) else None
 
 
 def _required_cases(params: tuple[Field, ...]) -> tuple[tuple[str, str, str, str], ...]:

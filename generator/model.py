@@ -91,6 +91,13 @@ class ItemResults:
     success_wire_name: str
     errors_attribute: str | None
     errors_wire_name: str | None
+    chunk_size: int
+    match: tuple[str, ...]
+
+    @property
+    def match_literal(self) -> str:
+        """The match keys as a Python tuple literal."""
+        return repr(self.match)
 
     @property
     def wire_path_literal(self) -> str:
@@ -224,8 +231,28 @@ class Operation:
     request_models: tuple[Model, ...]
     response_models: tuple[Model, ...]
     failure_counts: tuple[int, ...]
+    item_counts: tuple[int, ...]
     failure_example: Example | None
     required_cases: tuple[tuple[str, str, str, str], ...]
+
+    @property
+    def passthrough_example(self) -> Example:
+        """A response example that can answer the first call unchanged.
+
+        For a many-item method that is one with as many outcomes as the call sends items (the
+        client pairs outcomes with items); otherwise simply the first example.
+        """
+        if self.item_results is None:
+            return self.response_examples[0]
+        sent = (
+            self.call.example.value.get(self.item_results.request_wire_name)
+            if isinstance(self.call.example.value, dict)
+            else None
+        )
+        for example, count in zip(self.response_examples, self.item_counts, strict=True):
+            if isinstance(sent, list) and count == len(sent):
+                return example
+        return self.response_examples[0]
 
     @property
     def call(self) -> Call:

@@ -313,12 +313,18 @@ def test_request_is_a_json_post_to_the_method_url_with_the_token_as_auth() -> No
 
 @pytest.mark.parametrize("name", list(RESPONSES))
 def test_documented_response_parses_into_typed_objects_with_every_value_kept(name: str) -> None:
-    result = call(Portal(200, RESPONSES[name]))
-    assert isinstance(result, ImconnectorDeleteMessagesResponse)
+    result = ImconnectorDeleteMessagesResponse.from_dict(RESPONSES[name])
     assert result.to_dict() == RESPONSES[name]
     assert all(isinstance(item, DeleteMessagesItemResult) for item in result.items)
     assert len(result.failed) == FAILED_ITEMS[name]
     assert len(result.succeeded) + len(result.failed) == len(result.items)
+
+
+def test_documented_response_comes_through_the_client_unchanged() -> None:
+    body = RESPONSES["page_example"]
+    result = call(Portal(200, body))
+    assert isinstance(result, ImconnectorDeleteMessagesResponse)
+    assert result.to_dict() == body
 
 
 @pytest.mark.parametrize(("status", "body", "exception"), ERROR_CASES)
@@ -355,18 +361,22 @@ def test_a_failed_item_inside_http_200_is_reported_not_hidden() -> None:
                         "user": "585",
                         "message": {"id": "ext-msg-1001"},
                         "chat": {"id": "channel-123"},
-                        "SUCCESS": True,
-                    },
-                    {
-                        "user": "585",
-                        "message": {"id": "ext-msg-1002"},
-                        "chat": {"id": "channel-123"},
                         "SUCCESS": False,
-                        "ERRORS": ["Message not found"],
-                    },
+                        "ERRORS": ["Made-up failure for the generated test"],
+                    }
                 ]
             },
-        }
+        },
+        "time": {
+            "start": 1773267564,
+            "finish": 1773267565.070724,
+            "duration": 1.0707240104675293,
+            "processing": 1,
+            "date_start": "2026-03-11T14:19:24+01:00",
+            "date_finish": "2026-03-11T14:19:25+01:00",
+            "operating_reset_at": 1773268164,
+            "operating": 0.113616943359375,
+        },
     }
     result = call(Portal(200, body))
     assert not result.all_succeeded

@@ -10,6 +10,10 @@
 Models live in `bitrix24_rest.models`, exceptions in `bitrix24_rest.errors`.
 """
 
+from bitrix24_rest._auth import DEFAULT_TOKEN_URL, TokenPair
+from bitrix24_rest._core import RawResponse
+from bitrix24_rest._pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
+from bitrix24_rest._retry import RetryPolicy
 from bitrix24_rest.client import AsyncClient, Client
 from bitrix24_rest.errors import (
     ApiError,
@@ -20,6 +24,7 @@ from bitrix24_rest.errors import (
     InvalidArgumentError,
     RateLimitError,
     ServerError,
+    TokenRefreshError,
     TransportError,
     UnexpectedResponseError,
 )
@@ -27,8 +32,15 @@ from bitrix24_rest.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_TOKEN_URL",
+    "ENTERPRISE_PLAN",
+    "STANDARD_PLAN",
     "AsyncClient",
     "Client",
+    "RateLimit",
+    "RawResponse",
+    "RetryPolicy",
+    "TokenPair",
     "ApiError",
     "AuthError",
     "BadRequestError",
@@ -37,6 +49,7 @@ __all__ = [
     "InvalidArgumentError",
     "RateLimitError",
     "ServerError",
+    "TokenRefreshError",
     "TransportError",
     "UnexpectedResponseError",
 ]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
 
 from bitrix24_rest import _runtime as _rt
+from bitrix24_rest._secrets import redact
 from bitrix24_rest.errors import (
+    Bitrix24Error,
     ConfigurationError,
     InvalidArgumentError,
     UnexpectedResponseError,
@@ -44,6 +46,8 @@ class ItemResultsSpec:
     response: tuple[str, ...]
     success: str
     errors: str | None = None
+    chunk_size: int = 50
+    match: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -139,49 +143,116 @@ def prepare_body(endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> dict[
 
 
 def excerpt(content: bytes) -> str:
-    """The start of a body, decoded leniently, for error messages."""
+    """The start of a body, decoded leniently and with secrets masked, for error messages."""
     text = content[:EXCERPT_LENGTH].decode("utf-8", "replace")
-    return text + ("..." if len(content) > EXCERPT_LENGTH else "")
+    return redact(text) + ("..." if len(content) > EXCERPT_LENGTH else "")
+
+
+NOT_JSON: Any = object()
+"""What `parse_json` returns for a body that is not JSON."""
 
 
 def parse_json(content: bytes) -> Any:
-    """The JSON in `content`, or `_NOT_JSON`."""
+    """The JSON in `content`, or `NOT_JSON`."""
     try:
         return json.loads(content)
     except (ValueError, RecursionError):
-        return _NOT_JSON
+        return NOT_JSON
 
 
-_NOT_JSON = object()
+def error_code(payload: Any) -> str | None:
+    """The `error` code of an error body, None for anything else."""
+    if isinstance(payload, dict):
+        code = payload.get("error")
+        if isinstance(code, str) and code:
+            return code
+    return None
 
 
-def read_answer(endpoint: Endpoint[T], status: int, content: bytes) -> T:
-    """The typed result of an answer, or the package exception that describes it."""
-    payload = parse_json(content)
-    if isinstance(payload, dict) and isinstance(payload.get("error"), str):
-        # Some methods answer errors with HTTP 200: the body decides, not the status.
+def reset_at(payload: Any) -> float | None:
+    """`time.operating_reset_at` of an answer, if it carries one."""
+    value = payload.get("time") if isinstance(payload, dict) else None
+    value = value.get("operating_reset_at") if isinstance(value, dict) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return None
+    return None
+
+
+def is_success(status: int, payload: Any) -> bool:
+    """True for an answer to decode: JSON, status below 400, no error code in the body.
+
+    Some methods answer errors with HTTP 200: the body decides, not the status alone.
+    """
+    return status < 400 and payload is not NOT_JSON and error_code(payload) is None
+
+
+def failure(endpoint: Endpoint[Any], status: int, payload: Any, content: bytes) -> Bitrix24Error:
+    """The package exception that describes an answer that is not a success."""
+    code = error_code(payload)
+    if code is not None:
         description = payload.get("error_description")
-        raise error_from_answer(
-            payload["error"],
-            description if isinstance(description, str) else "",
+        return error_from_answer(
+            code,
+            redact(description) if isinstance(description, str) else "",
             status,
             endpoint.method,
+            reset_at(payload),
         )
-    if payload is _NOT_JSON:
-        raise UnexpectedResponseError(
+    if payload is NOT_JSON:
+        return UnexpectedResponseError(
             endpoint.method, status, "the body is not JSON", excerpt(content)
         )
-    if status >= 400:
-        raise UnexpectedResponseError(
-            endpoint.method, status, "an error status without an error code", excerpt(content)
-        )
+    return UnexpectedResponseError(
+        endpoint.method, status, "an error status without an error code", excerpt(content)
+    )
+
+
+def decode(endpoint: Endpoint[T], payload: Any, status: int, content: bytes) -> T:
+    """The typed result of a successful answer; a shape the spec does not describe raises."""
     try:
         return endpoint.decode(payload)
     except _rt.DecodeError as exc:
-        raise UnexpectedResponseError(
-            endpoint.method, status, f"does not match the spec at {exc}", excerpt(content)
-        ) from None
+        reason = f"does not match the spec at {exc}"
     except RecursionError:
-        raise UnexpectedResponseError(
-            endpoint.method, status, "nested too deeply", excerpt(content)
-        ) from None
+        reason = "nested too deeply"
+    raise UnexpectedResponseError(endpoint.method, status, redact(reason), excerpt(content))
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP request and its answer, as `RawResponse` shows them."""
+
+    status_code: int
+    headers: Mapping[str, str]
+    json: Any
+    elapsed: float
+    attempts: int
+    content: bytes = field(repr=False)
+
+
+@dataclass(frozen=True)
+class RawResponse(Generic[T]):
+    """A typed result with the HTTP answers it was made from (several when chunked)."""
+
+    result: T
+    exchanges: tuple[Exchange, ...]
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the last answer."""
+        return self.exchanges[-1].status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The headers of the last answer."""
+        return self.exchanges[-1].headers
+
+    @property
+    def json(self) -> Any:
+        """The parsed JSON of the last answer."""
+        return self.exchanges[-1].json

@@ -9,6 +9,7 @@
     ├── UnexpectedResponseError  an answer the spec does not describe (not JSON, wrong shape)
     └── ApiError                 the server answered with an error code
         ├── AuthError            401/403: token, scope, plan or permission problems
+        │   └── TokenRefreshError    the token endpoint refused to renew the tokens
         ├── RateLimitError       429/503: request intensity or execution-time limits
         ├── BadRequestError      400/404/405: the request itself was rejected
         └── ServerError          500: the portal failed
@@ -32,6 +33,7 @@ __all__ = [
     "RateLimitError",
     "BadRequestError",
     "ServerError",
+    "TokenRefreshError",
     "AccessDeniedError",
     "ArgumentError",
     "BatchLengthExceededError",
@@ -106,22 +108,36 @@ class ApiError(Bitrix24Error):
     """The portal answered with an error code.
 
     `code` is the code as sent (``ERROR_ARGUMENT``, ``expired_token``), `description` the
-    server's text (not meant for end users), `status` the HTTP status.
+    server's text (not meant for end users), `status` the HTTP status. `reset_at` is the unix
+    time the portal gave as `operating_reset_at` (for 429 OPERATION_TIME_LIMIT), else None.
     """
 
     CODE: ClassVar[str] = ""
 
-    def __init__(self, code: str, description: str, status: int, method: str = "") -> None:
+    def __init__(
+        self,
+        code: str,
+        description: str,
+        status: int,
+        method: str = "",
+        reset_at: float | None = None,
+    ) -> None:
         self.code = code
         self.description = description
         self.status = status
         self.method = method
+        self.reset_at = reset_at
         where = f"{method}: " if method else ""
-        super().__init__(f"{where}{code} (HTTP {status}): {description}")
+        until = f"; blocked until unix time {reset_at:.0f}" if reset_at is not None else ""
+        super().__init__(f"{where}{code} (HTTP {status}): {description}{until}")
 
 
 class AuthError(ApiError):
     """The token, webhook, scope, plan or user's permissions do not allow the call."""
+
+
+class TokenRefreshError(AuthError):
+    """The token endpoint did not renew the tokens (a refresh token is single-use)."""
 
 
 class RateLimitError(ApiError):
@@ -377,7 +393,9 @@ ERRORS_BY_CODE: dict[str, type[ApiError]] = {
 _BY_FOLDED_CODE = {code.lower(): cls for code, cls in ERRORS_BY_CODE.items()}
 
 
-def error_from_answer(code: str, description: str, status: int, method: str = "") -> ApiError:
+def error_from_answer(
+    code: str, description: str, status: int, method: str = "", reset_at: float | None = None
+) -> ApiError:
     """The exception for an error answer: the code's own class, else its status group."""
     cls = _BY_FOLDED_CODE.get(code.lower())
     if cls is None:
@@ -391,4 +409,4 @@ def error_from_answer(code: str, description: str, status: int, method: str = ""
             cls = BadRequestError
         else:
             cls = ApiError
-    return cls(code, description, status, method)
+    return cls(code, description, status, method, reset_at)

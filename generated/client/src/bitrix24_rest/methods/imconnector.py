@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from bitrix24_rest._core import RawResponse
     from bitrix24_rest.client import AsyncClient, Client
     from bitrix24_rest.models.imconnector_delete_messages import (
         ExternalMessageRef,
@@ -72,9 +73,27 @@ class ImconnectorMethods:
             TransportError: no answer (connection failed or timed out).
             UnexpectedResponseError: an answer the spec does not describe.
         """
+        return (
+            self.delete_messages_raw(
+                connector=connector,
+                line=line,
+                messages=messages,
+                timeout=timeout,
+            )
+        ).result
+
+    def delete_messages_raw(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
+        timeout: httpx.Timeout | float | None = None,
+    ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
+        """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
-        return self._client.call(
+        return self._client.call_raw(
             IMCONNECTOR_DELETE_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -138,9 +157,27 @@ class AsyncImconnectorMethods:
             TransportError: no answer (connection failed or timed out).
             UnexpectedResponseError: an answer the spec does not describe.
         """
+        return (
+            await self.delete_messages_raw(
+                connector=connector,
+                line=line,
+                messages=messages,
+                timeout=timeout,
+            )
+        ).result
+
+    async def delete_messages_raw(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
+        timeout: httpx.Timeout | float | None = None,
+    ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
+        """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
-        return await self._client.call(
+        return await self._client.call_raw(
             IMCONNECTOR_DELETE_MESSAGES,
             {
                 "CONNECTOR": connector,

@@ -526,6 +526,8 @@ IMCONNECTOR_DELETE_MESSAGES: Endpoint[ImconnectorDeleteMessagesResponse] = Endpo
         response=("result", "DATA", "RESULT"),
         success="SUCCESS",
         errors="ERRORS",
+        chunk_size=50,
+        match=("message.id", "chat.id"),
     ),
 )
 """How to call `imconnector.delete.messages` and read its answer."""
