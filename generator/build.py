@@ -390,7 +390,7 @@ class _ApiBuilder:
             return None, {}, ()
         model = self.model_by_name(type_ref.model)
         examples = self.examples(media_location, media_data)
-        return model, self.validation_schema(schema_location, schema, 0), examples
+        return model, self.validation_schema(schema_location, schema), examples
 
     def response(self, d: _OpDraft, stem: str) -> tuple[Model | None, TypeRef, tuple[Example, ...], dict[str, Any]]:
         responses = d.data.get("responses") or {}
@@ -410,7 +410,7 @@ class _ApiBuilder:
         schema = media_data.get("schema", {})
         type_ref = self.type_of(media_location.child("schema"), schema, f"{stem}Response", d.module)
         model = self.model_by_name(type_ref.model) if type_ref.kind == "model" and type_ref.model else None
-        shape = self.validation_schema(media_location.child("schema"), schema, 0)
+        shape = self.validation_schema(media_location.child("schema"), schema)
         return model, type_ref, self.examples(media_location, media_data), shape
 
     def examples(self, location: Location, media: dict[str, Any]) -> tuple[Example, ...]:
@@ -758,18 +758,25 @@ class _ApiBuilder:
             )
         return fields
 
-    def validation_schema(self, location: Location, schema: Any, depth: int) -> dict[str, Any]:
-        """The subset of `schema` the client checks before sending, with every `$ref` inlined."""
+    def validation_schema(
+        self, location: Location, schema: Any, active: frozenset[Location] = frozenset()
+    ) -> dict[str, Any]:
+        """The subset of `schema` the client checks before sending, with every `$ref` inlined.
+
+        A schema that contains itself is checked down to where it recurs (`active` holds the
+        schemas being expanded); below that anything is accepted.
+        """
         location, schema = self.resolve(location, schema)
-        if not isinstance(schema, dict) or depth > 32:
+        if not isinstance(schema, dict) or location in active or len(active) > 64:
             return {}
+        active = active | {location}
         for keyword in ("oneOf", "anyOf", "allOf"):
             members = schema.get(keyword)
             if isinstance(members, list):
                 non_null = [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
                 if len(non_null) == 1:
                     inner = self.validation_schema(
-                        location.child(keyword, members.index(non_null[0])), non_null[0], depth + 1
+                        location.child(keyword, members.index(non_null[0])), non_null[0], active
                     )
                     if len(members) > 1 and "type" in inner:
                         inner["type"] = sorted({*_as_list(inner["type"]), "null"})
@@ -787,11 +794,11 @@ class _ApiBuilder:
         properties = schema.get("properties")
         if isinstance(properties, dict):
             out["properties"] = {
-                name: self.validation_schema(location.child("properties", name), sub, depth + 1)
+                name: self.validation_schema(location.child("properties", name), sub, active)
                 for name, sub in properties.items()
             }
         if "items" in schema:
-            out["items"] = self.validation_schema(location.child("items"), schema["items"], depth + 1)
+            out["items"] = self.validation_schema(location.child("items"), schema["items"], active)
         return out
 
     def model_by_name(self, name: str) -> Model:

@@ -290,7 +290,14 @@ class Portal:
 
 
 def client_for(portal: Portal) -> Client:
-    return Client(PORTAL, access_token=ACCESS_TOKEN, transport=httpx.MockTransport(portal))
+    # No retries and no pacing: each test sees exactly the answer it set up, at once.
+    return Client(
+        PORTAL,
+        access_token=ACCESS_TOKEN,
+        transport=httpx.MockTransport(portal),
+        max_retries=0,
+        rate_limit=None,
+    )
 
 
 def call(portal: Portal, **overrides: Any) -> Any:
@@ -401,7 +408,9 @@ def test_async_client_gives_the_same_result() -> None:
 
     async def run() -> Any:
         transport = httpx.MockTransport(portal)
-        async with AsyncClient(PORTAL, access_token=ACCESS_TOKEN, transport=transport) as client:
+        async with AsyncClient(
+            PORTAL, access_token=ACCESS_TOKEN, transport=transport, max_retries=0, rate_limit=None
+        ) as client:
             return await client.imconnector.delete_messages(**ARGUMENTS)
 
     result = asyncio.run(run())

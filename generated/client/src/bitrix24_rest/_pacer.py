@@ -11,6 +11,7 @@ pacer serves threads and asyncio tasks alike.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -36,21 +37,24 @@ ENTERPRISE_PLAN = RateLimit(250, 5.0)
 class Pacer:
     """Hands out request slots so that requests never overflow the bucket.
 
-    `headroom` slots of the burst are kept free, because the portal counts a request when it
-    arrives and the pacer when it is sent; the difference in timing must not tip it over.
+    The portal counts a request when it arrives, the pacer when it is sent; requests delayed on
+    the way (a TLS handshake, a busy network) can arrive bunched together. So the pacer keeps
+    spare the slots that drain during `jitter` seconds (at least one): with the standard plan
+    that is 1 of 50, with Enterprise 2 of 250.
     """
 
     def __init__(
         self,
         limit: RateLimit = STANDARD_PLAN,
         *,
-        headroom: int = 1,
+        jitter: float = 0.25,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if limit.burst < 1 or limit.drain_per_second <= 0:
             raise ConfigurationError("a rate limit needs burst >= 1 and drain_per_second > 0")
         self.limit = limit
-        self._capacity = max(1, limit.burst - headroom)
+        spare = max(1, math.ceil(jitter * limit.drain_per_second))
+        self._capacity = max(1, limit.burst - spare)
         self._clock = clock
         self._lock = threading.Lock()
         self._level = 0.0
