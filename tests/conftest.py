@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from generator.config import PROJECT_ROOT, Config, load_config
-from tests.support import SPEC_DIR
+from tests.support import EXCEPTION_TEXTS, LOG, SECRETS_SEEN, SPEC_DIR
 
 
 @pytest.fixture(scope="session")
@@ -22,3 +24,19 @@ def spec_copy(tmp_path: Path) -> Path:
     target = tmp_path / "spec"
     shutil.copytree(SPEC_DIR, target, ignore=shutil.ignore_patterns("*.md"))
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_appears_in_any_log_record_or_error_of_the_run() -> Iterator[None]:
+    """Log everything at DEBUG for the whole run; at the end no secret may show anywhere."""
+    root = logging.getLogger()
+    old_level = root.level
+    root.setLevel(logging.DEBUG)
+    root.addHandler(LOG)
+    try:
+        yield
+    finally:
+        root.removeHandler(LOG)
+        root.setLevel(old_level)
+    leaks = [(secret, text) for secret in SECRETS_SEEN for text in LOG.lines + EXCEPTION_TEXTS if secret in text]
+    assert not leaks, f"secrets leaked: {leaks[:3]}"

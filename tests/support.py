@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,3 +51,35 @@ def tree_bytes(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and "__pycache__" not in p.parts and not p.name.endswith(".pyc")
     }
+
+
+class RecordEverything(logging.Handler):
+    """Keeps every log record of the test run, formatted, for the secret-leak check."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+        self.records: list[logging.LogRecord] = []
+        self._guard = threading.Lock()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = f"{record.name} {record.levelname} {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f" {record.exc_info[1]!r}"
+        with self._guard:
+            self.lines.append(text)
+            self.records.append(record)
+
+
+LOG = RecordEverything()
+"""Every log record of the test run, at DEBUG."""
+SECRETS_SEEN: set[str] = set()
+"""Every secret a test handed to a client; none may appear in a log record, error or repr."""
+EXCEPTION_TEXTS: list[str] = []
+"""str() and repr() of the exceptions tests caught, for the same check."""
+
+
+def remember(exc: BaseException) -> BaseException:
+    """Add an exception's texts to the secret-leak check; returns it."""
+    EXCEPTION_TEXTS.extend((str(exc), repr(exc)))
+    return exc

@@ -2,7 +2,8 @@
 
 Auth (OAuth refresh, webhooks, HTTPS only), pacing under the portal's leaky bucket, retries,
 429 waits, chunking of large calls, raw answers and logging, with threads and asyncio tasks.
-Every test also feeds the secret-leak check at the end of the module.
+Every secret handed out here joins SECRETS_SEEN, which the session-wide leak check in
+conftest.py looks for in every log record, exception text and repr of the whole test run.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +21,7 @@ from bitrix24_rest import AsyncClient, Client, ConfigurationError, RateLimit, Re
 from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
 from tests.fake_portal import DEFAULT_CONNECTOR, DEFAULT_LINE, FakePortal
+from tests.support import LOG, SECRETS_SEEN, remember
 
 CLIENT_ID = "app.canary"
 CLIENT_SECRET = "CANARY-client-secret-5f1c"
@@ -28,46 +29,7 @@ WEBHOOK_CODE = "CANARYwebhook9x7"
 FAST_RETRIES = RetryPolicy(max_retries=3, backoff_base=0.02, backoff_max=0.3, max_rate_limit_wait=5)
 METHOD = "imconnector.delete.messages"
 
-SECRETS_SEEN: set[str] = {CLIENT_SECRET, WEBHOOK_CODE}
-"""Every secret any test here handed out; none may show in a log record, error or repr."""
-
-
-class RecordEverything(logging.Handler):
-    """Keeps every formatted log record of the module's run, at DEBUG."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-        self.records: list[logging.LogRecord] = []
-        self._lock2 = threading.Lock()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        text = f"{record.name} {record.levelname} {record.getMessage()}"
-        if record.exc_info and record.exc_info[1] is not None:
-            text += f" {record.exc_info[1]!r}"
-        with self._lock2:
-            self.lines.append(text)
-            self.records.append(record)
-
-
-LOG = RecordEverything()
-EXCEPTION_TEXTS: list[str] = []
-
-
-@pytest.fixture(scope="module", autouse=True)
-def no_secret_leaks_in_the_whole_module() -> Iterator[None]:
-    root = logging.getLogger()
-    old_level = root.level
-    root.setLevel(logging.DEBUG)
-    root.addHandler(LOG)
-    try:
-        yield
-    finally:
-        root.removeHandler(LOG)
-        root.setLevel(old_level)
-    assert LOG.lines, "logging at DEBUG captured nothing"
-    leaks = [(s, t) for s in SECRETS_SEEN for t in LOG.lines + EXCEPTION_TEXTS if s in t]
-    assert not leaks, f"secrets leaked: {leaks[:3]}"
+SECRETS_SEEN.update({CLIENT_SECRET, WEBHOOK_CODE})
 
 
 @pytest.fixture
@@ -121,11 +83,6 @@ def seed(portal: FakePortal, count: int, prefix: str = "msg") -> list[dict[str, 
 
 def delete(client: Client, messages: list[dict[str, Any]]) -> Any:
     return client.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
-
-
-def remember(exc: BaseException) -> BaseException:
-    EXCEPTION_TEXTS.extend((str(exc), repr(exc)))
-    return exc
 
 
 def deleted_once_each(portal: FakePortal, messages: list[dict[str, Any]]) -> bool:
