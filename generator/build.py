@@ -8,6 +8,7 @@ are collected, not raised, so one run reports all of them.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ class _ApiBuilder:
                 if found is not None:
                     drafts_ops.append(found)
         self.check_unique(drafts_ops)
-        operations = self.finish_operations(drafts_ops)
+        operations = _name_exceptions(self.finish_operations(drafts_ops))
         modules = self.place_models(operations)
         namespaces = self.namespaces(operations)
         sources = tuple(sorted({op.source for op in operations} | {m for mod in modules for m in mod.sources}))
@@ -499,13 +500,15 @@ class _ApiBuilder:
         )
 
     def error_classes(self, operations: tuple[Operation, ...]) -> tuple[ErrorClass, ...]:
+        # Codes are case-insensitive (`expired_token`, `EXPIRED_TOKEN`): one class for both.
         by_code: dict[str, list[ErrorCase]] = {}
         for op in operations:
             for case in op.errors:
-                by_code.setdefault(case.code, []).append(case)
+                by_code.setdefault(case.code.lower(), []).append(case)
         classes = []
-        for code in sorted(by_code, key=str.lower):
-            cases = by_code[code]
+        for folded in sorted(by_code):
+            cases = by_code[folded]
+            code = min(c.code for c in cases)
             statuses = tuple(sorted({c.status for c in cases if c.status is not None}))
             summary = next((c.when.plain for c in cases if c.when), "") or next(
                 (c.message.plain for c in cases if c.message), code
@@ -514,7 +517,7 @@ class _ApiBuilder:
                 ErrorClass(
                     code=code,
                     code_literal=repr(code),
-                    name=error_class_name(code),
+                    name=cases[0].exception,
                     base=error_base(statuses[0] if statuses else None),
                     statuses=statuses,
                     cases=tuple(cases),
@@ -928,6 +931,31 @@ class _OpDraft:
     function: str
     module: str
     security: Any
+
+
+def _name_exceptions(operations: tuple[Operation, ...]) -> tuple[Operation, ...]:
+    """Give every error code its own exception class name, also when two codes would clash.
+
+    `ERROR_NOT_FOUND` and `NOT_FOUND` would both be `NotFoundError`: the code that needs no
+    prefix stripped keeps the short name, the other keeps its prefix (`ErrorNotFoundError`).
+    """
+    codes = {case.code.lower(): case.code for op in operations for case in op.errors}
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for folded in sorted(codes, key=lambda c: (c.startswith("error_"), c)):
+        candidates = [error_class_name(codes[folded]), naming.class_name(codes[folded]) + "Error"]
+        name = next((n for n in candidates if n not in taken), None)
+        n = 2
+        while name is None or name in taken:
+            name, n = f"{candidates[0][: -len('Error')]}{n}Error", n + 1
+        names[folded] = name
+        taken.add(name)
+    return tuple(
+        dataclasses.replace(
+            op, errors=tuple(dataclasses.replace(c, exception=names[c.code.lower()]) for c in op.errors)
+        )
+        for op in operations
+    )
 
 
 def error_class_name(code: str) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import yaml
 
@@ -130,7 +131,7 @@ def referenced_files(data: Any, base: Path) -> Iterator[Path]:
     for _pointer, ref in iter_refs(data, ""):
         target = ref.split("#", 1)[0]
         if target and "://" not in target:
-            yield (base / target).resolve()
+            yield (base / unquote(target)).resolve()
 
 
 def iter_refs(data: Any, pointer: str) -> Iterator[tuple[str, str]]:
@@ -152,16 +153,18 @@ def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem
     """Parse one YAML file into a `Document`, or say why it cannot be parsed."""
     display = display_path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(display, 1, f"cannot read file: {exc}")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(display, 1, f"cannot read file: {exc.strerror or exc}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(display, line, f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded")]
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
-        return None, [Problem(display, line, f"YAML syntax error: {what}")]
+        return None, [_yaml_problem(display, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, f"YAML error: {' '.join(str(exc).split())}")]
     if node is None:
@@ -173,6 +176,22 @@ def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem
         problem = Problem(display, node.start_mark.line + 1, f"expected a mapping at the top level, got {kind}", "")
         return None, [problem]
     return Document(name=name, display=display, data=data, lines=builder.lines), builder.problems
+
+
+def _yaml_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """One line for a YAML syntax error, at the line where the mistake most likely is.
+
+    For an unclosed [ or { the parser notices only lines later; the line that opened it is the
+    one to fix, so that line is reported (and the other mentioned).
+    """
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark is not None else 1
+    what = " ".join(str(exc.problem or exc.context or "invalid YAML").split())
+    opened = exc.context_mark
+    if opened is not None and "flow" in str(exc.context or "") and opened.line + 1 != line:
+        what += f" (the bracket opened at line {opened.line + 1} is not closed; noticed at line {line})"
+        line = opened.line + 1
+    return Problem(display, line, f"YAML syntax error: {what}")
 
 
 class _DataBuilder:

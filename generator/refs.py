@@ -61,7 +61,7 @@ class RefResolver:
         if "://" in ref.split("#", 1)[0]:
             raise RefError(f"remote $ref '{ref}' is not supported; copy the schema into spec/")
         file_part, _, fragment = ref.partition("#")
-        path = (base.parent / file_part).resolve() if file_part else base
+        path = (base.parent / unquote(file_part)).resolve() if file_part else base
         if path not in self.spec.documents:
             raise RefError(f"$ref '{ref}' names a file that does not exist or did not load: {file_part}")
         return Location(path, unquote(fragment))

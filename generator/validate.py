@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -10,40 +11,102 @@ from urllib.parse import unquote, urlparse
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+from openapi_spec_validator.validation import keywords
 
 from generator.loader import Document, SpecSet, escape_pointer_token
 from generator.problems import Problem
+from generator.refs import Location, RefError, RefResolver
 
-SUPPORTED_VERSIONS = {"3.0": OpenAPIV30SpecValidator, "3.1": OpenAPIV31SpecValidator}
+_SCHEMA_PARTS = "_generator_schema_parts"
+# "Additional properties are not allowed ('foo' was unexpected)": point at the key itself.
+_UNEXPECTED_KEY = re.compile(r"\('([^']+)' was unexpected\)")
+
+
+def _tracking(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValidator]:
+    """A schema keyword validator that tags each error with the schema's path in the spec.
+
+    openapi-spec-validator reports a schema's problems relative to that schema; the tag lets
+    them be placed in the document (and in the right file when the schema came by `$ref`).
+    """
+
+    class Tracking(base):  # type: ignore[valid-type,misc]
+        def __call__(
+            self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False
+        ) -> Iterator[ValidationError]:
+            for error in super().__call__(schema, require_properties, meta_checked):
+                if not hasattr(error, _SCHEMA_PARTS):
+                    setattr(error, _SCHEMA_PARTS, tuple(schema.parts))
+                yield error
+
+    return Tracking
+
+
+class _V30(OpenAPIV30SpecValidator):
+    keyword_validators = {  # noqa: RUF012 - the library's own class attribute, overridden
+        **OpenAPIV30SpecValidator.keyword_validators,
+        "schema": _tracking(keywords.OpenAPIV30SchemaValidator),
+    }
+
+
+class _V31(OpenAPIV31SpecValidator):
+    keyword_validators = {  # noqa: RUF012 - the library's own class attribute, overridden
+        **OpenAPIV31SpecValidator.keyword_validators,
+        "schema": _tracking(keywords.OpenAPIV31SchemaValidator),
+    }
+
+
+SUPPORTED_VERSIONS: dict[str, type[OpenAPIV30SpecValidator] | type[OpenAPIV31SpecValidator]] = {
+    "3.0": _V30,
+    "3.1": _V31,
+}
 
 
 def validate_spec(spec: SpecSet) -> list[Problem]:
     """Every OpenAPI violation in every file of `spec`, each located by file and line."""
     problems: list[Problem] = []
     handler = _InMemoryFiles(spec)
+    resolver = RefResolver(spec)
     for path, doc in sorted(spec.documents.items()):
-        problems.extend(validate_document(path, doc, handler))
+        problems.extend(validate_document(path, doc, handler, resolver))
     return problems
 
 
-def validate_document(path: Path, doc: Document, handler: _InMemoryFiles) -> list[Problem]:
-    """The OpenAPI violations of one file; cross-file `$ref`s are served from memory."""
+def validate_document(path: Path, doc: Document, handler: _InMemoryFiles, resolver: RefResolver) -> list[Problem]:
+    """The OpenAPI violations of one file; cross-file `$ref`s are served from memory.
+
+    A problem inside a schema that another file defines is left to that file's own validation.
+    """
     version = doc.data.get("openapi")
     if version is None:
         return [Problem(doc.display, 1, "not an OpenAPI document: the 'openapi' field is missing", "")]
-    validator_class = SUPPORTED_VERSIONS.get(".".join(str(version).split(".")[:2]))
-    if validator_class is None or not isinstance(version, str):
+    validator_class = (
+        SUPPORTED_VERSIONS.get(".".join(str(version).split(".")[:2])) if isinstance(version, str) else None
+    )
+    if validator_class is None:
+        hint = ' (write it as a quoted string, e.g. "3.1.0")' if isinstance(version, (int, float)) else ""
         return [
             Problem(
                 doc.display,
                 doc.line_of("/openapi"),
-                f"unsupported OpenAPI version {version!r}; use 3.1.x (or 3.0.x)",
+                f"unsupported OpenAPI version {version!r}{hint}; use 3.1.x (or 3.0.x)",
                 "/openapi",
             )
         ]
     schema_path = SchemaPath.from_dict(doc.data, base_uri=path.as_uri(), handlers={"file": handler})
-    errors = validator_class(schema_path).iter_errors()
-    return [_to_problem(doc, error) for error in _unique(errors)]
+    problems: list[Problem] = []
+    seen: set[tuple[str, str]] = set()
+    for error in validator_class(schema_path).iter_errors():
+        location = _locate(resolver, path, doc, error)
+        if location.path != path:
+            continue
+        message = " ".join(_shorten(_deepest(error).message).split())
+        unexpected = _UNEXPECTED_KEY.search(message)
+        if unexpected and location.pointer + "/" + escape_pointer_token(unexpected.group(1)) in doc.lines:
+            location = location.child(unexpected.group(1))
+        if (location.pointer, message) not in seen:
+            seen.add((location.pointer, message))
+            problems.append(Problem(doc.display, doc.line_of(location.pointer), message, location.pointer))
+    return problems
 
 
 class _InMemoryFiles:
@@ -60,60 +123,42 @@ class _InMemoryFiles:
         return doc.data
 
 
-def _unique(errors: Iterable[ValidationError]) -> list[ValidationError]:
-    seen: set[tuple[str, str]] = set()
-    kept = []
-    for error in errors:
-        key = (_pointer(error), error.message)
-        if key not in seen:
-            seen.add(key)
-            kept.append(error)
-    return kept
-
-
-def _pointer(error: ValidationError) -> str:
-    return "".join("/" + escape_pointer_token(str(token)) for token in error.absolute_path)
-
-
-def _to_problem(doc: Document, error: ValidationError) -> Problem:
+def _deepest(error: ValidationError) -> ValidationError:
     # oneOf/anyOf failures say only "is not valid under any of the given schemas"; the deepest
     # sub-error usually names the real mistake.
-    if error.context:
-        error = best_match(error.context) or error
-    pointer = _locate(doc, _pointer(error), error.instance)
-    message = " ".join(_shorten(error.message).split())
-    return Problem(doc.display, doc.line_of(pointer), message, pointer)
+    return (best_match(error.context) or error) if error.context else error
 
 
-def _locate(doc: Document, pointer: str, instance: Any) -> str:
-    """The document pointer of an error's instance.
-
-    Errors about a schema or an example are reported relative to that schema, not the document;
-    the first place in the document (in file order) whose path ends the same way and that holds
-    the same value is where it is.
-    """
-    if _value_at(doc.data, pointer) == instance:
-        return pointer
-    suffix = pointer
-    candidates = [p for p in doc.lines if p.endswith(suffix)] if suffix else []
-    exact = [p for p in candidates if _value_at(doc.data, p) == instance]
-    found = exact or candidates
-    return min(found, key=lambda p: (doc.lines[p], p)) if found else pointer
+def _pointer(tokens: Iterable[Any]) -> str:
+    return "".join("/" + escape_pointer_token(str(token)) for token in tokens)
 
 
-def _value_at(data: Any, pointer: str) -> Any:
-    for token in pointer.split("/")[1:]:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(data, dict) and token in data:
-            data = data[token]
-        elif isinstance(data, list) and token.isdigit() and int(token) < len(data):
-            data = data[int(token)]
-        else:
-            return _MISSING
-    return data
+def _locate(resolver: RefResolver, path: Path, doc: Document, error: ValidationError) -> Location:
+    """Where in which file an error's instance is."""
+    parts = getattr(error, _SCHEMA_PARTS, None)
+    relative = [str(t) for t in _deepest(error).absolute_path]
+    if parts is None:
+        return Location(path, _pointer(relative))
+    try:
+        return _follow(resolver, Location(path, ""), [*map(str, parts), *relative])
+    except RefError:
+        return Location(path, _pointer(parts))
 
 
-_MISSING = object()
+def _follow(resolver: RefResolver, location: Location, tokens: list[str]) -> Location:
+    """The real location of a logical path that may pass through `$ref`s (even across files)."""
+    location, value = resolver.resolve(location, resolver.value_at(location))
+    for i, token in enumerate(tokens):
+        child = location.child(token)
+        try:
+            value = resolver.value_at(child)
+        except RefError:
+            # The rest names something absent (say, a missing key): point at the last real node.
+            return Location(location.path, location.pointer + _pointer(tokens[i:]))
+        location = child
+        if i < len(tokens) - 1:
+            location, value = resolver.resolve(location, value)
+    return location
 
 
 def _shorten(message: str, limit: int = 200) -> str:
