@@ -38,6 +38,7 @@ from generator.refs import Location, RefError, RefResolver
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 COMMON_MODULE = "common"
 CONTEXTS = ("application", "webhook")
+SAFE_OPERATION_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 UNSUPPORTED_SCHEMA_KEYWORDS = (
     "not",
@@ -175,7 +176,7 @@ class _ApiBuilder:
             first: dict[str, _OpDraft] = {}
             for op in ops:
                 key = getattr(op, attr)
-                if key in first:
+                if key in first and (attr == "method" or first[key].method != op.method):
                     other = first[key]
                     where = f"{self.spec.documents[other.location.path].display}:{self.line(other.location)}"
                     self.problem(op.location, f"duplicate {what} '{key}' (also at {where})")
@@ -225,9 +226,13 @@ class _ApiBuilder:
                 )
         method = key[1:]
         segments = method.split(".")
-        operation_id = op.get("operationId") or method
-        if not isinstance(operation_id, str) or not operation_id.strip():
-            self.problem(op_location.child("operationId"), "operationId must be a non-empty string")
+        operation_id = op.get("operationId", method)
+        if not isinstance(operation_id, str) or not SAFE_OPERATION_ID.match(operation_id):
+            self.problem(
+                op_location.child("operationId"),
+                f"operationId {operation_id!r} is not a safe name: use letters, digits, '.', '_' and '-' "
+                "(it must never turn into a path like '../x' or '/etc/x')",
+            )
             operation_id = method
         return _OpDraft(
             location=op_location,

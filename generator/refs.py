@@ -53,7 +53,9 @@ class RefResolver:
             elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
                 value = value[int(token)]
             else:
-                raise RefError(f"no '{token}' in {location.path.name} at '{location.pointer}'")
+                raise RefError(
+                    f"points at nothing: {location.path.name} has no '{token}' on the way to '{location.pointer}'"
+                )
         return value
 
     def target_of(self, ref: str, base: Path) -> Location:
@@ -71,7 +73,9 @@ class RefResolver:
         seen: list[Location] = []
         while isinstance(value, dict) and isinstance(value.get("$ref"), str):
             if location in seen:
-                raise RefError("circular $ref chain: " + " -> ".join(_short(s) for s in [*seen, location]))
+                raise RefError(
+                    "circular $ref chain: " + " -> ".join(_short(s, seen[0].path) for s in [*seen, location])
+                )
             seen.append(location)
             location = self.target_of(value["$ref"], location.path)
             value = self.value_at(location)
@@ -87,9 +91,10 @@ def check_refs(spec: SpecSet) -> list[Problem]:
             try:
                 resolver.resolve(Location(path, pointer), {"$ref": ref})
             except RefError as exc:
-                problems.append(Problem(doc.display, doc.line_of(pointer + "/$ref"), str(exc), pointer))
+                message = str(exc) if str(exc).startswith(("$ref", "remote", "circular")) else f"$ref '{ref}' {exc}"
+                problems.append(Problem(doc.display, doc.line_of(pointer + "/$ref"), message, pointer))
     return problems
 
 
-def _short(location: Location) -> str:
-    return f"{location.path.name}#{location.pointer}"
+def _short(location: Location, home: Path) -> str:
+    return f"{'' if location.path == home else location.path.name}#{location.pointer}"

@@ -19,7 +19,7 @@ from generator.refs import Location, RefError, RefResolver
 
 _SCHEMA_PARTS = "_generator_schema_parts"
 # "Additional properties are not allowed ('foo' was unexpected)": point at the key itself.
-_UNEXPECTED_KEY = re.compile(r"\('([^']+)' was unexpected\)")
+_UNEXPECTED_KEY = re.compile(r"\('([^']+)' was unexpected\)|^'([^']+)' does not match")
 
 
 def _tracking(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValidator]:
@@ -77,6 +77,15 @@ def validate_document(path: Path, doc: Document, handler: _InMemoryFiles, resolv
     A problem inside a schema that another file defines is left to that file's own validation.
     """
     version = doc.data.get("openapi")
+    if version is None and "swagger" in doc.data:
+        return [
+            Problem(
+                doc.display,
+                doc.line_of("/swagger"),
+                "Swagger 2.0 is not supported: convert the file to OpenAPI 3.1",
+                "/swagger",
+            )
+        ]
     if version is None:
         return [Problem(doc.display, 1, "not an OpenAPI document: the 'openapi' field is missing", "")]
     validator_class = (
@@ -95,18 +104,51 @@ def validate_document(path: Path, doc: Document, handler: _InMemoryFiles, resolv
     schema_path = SchemaPath.from_dict(doc.data, base_uri=path.as_uri(), handlers={"file": handler})
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
-    for error in validator_class(schema_path).iter_errors():
+    validator = validator_class(schema_path)
+    for error in _all_errors(validator, schema_path, doc.data):
         location = _locate(resolver, path, doc, error)
         if location.path != path:
             continue
         message = " ".join(_shorten(_deepest(error).message).split())
+        if not location.pointer:
+            location = _pointer_named_in(message, doc, location)
         unexpected = _UNEXPECTED_KEY.search(message)
-        if unexpected and location.pointer + "/" + escape_pointer_token(unexpected.group(1)) in doc.lines:
-            location = location.child(unexpected.group(1))
+        key = unexpected and (unexpected.group(1) or unexpected.group(2))
+        if key and location.pointer + "/" + escape_pointer_token(key) in doc.lines:
+            location = location.child(key)
         if (location.pointer, message) not in seen:
             seen.add((location.pointer, message))
             problems.append(Problem(doc.display, doc.line_of(location.pointer), message, location.pointer))
     return problems
+
+
+def _all_errors(validator: Any, root: SchemaPath, data: Any) -> Iterator[ValidationError]:
+    """The validator's errors, plus meta-schema errors of schemas written inline under paths.
+
+    openapi-spec-validator checks the schemas under `components` against the JSON Schema
+    dialect, but not those written inline in a request body or response.
+    """
+    yield from validator.iter_errors()
+    check_schema = validator.keyword_validators_registry["schema"]
+    for parts in _inline_schemas(data.get("paths"), ("paths",)):
+        schema = root
+        for part in parts:
+            schema = schema / part
+        yield from check_schema(schema)
+
+
+def _inline_schemas(value: Any, parts: tuple[str | int, ...]) -> Iterator[tuple[str | int, ...]]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in ("example", "examples") or not isinstance(key, str):
+                continue
+            if key == "schema" and isinstance(child, dict) and "$ref" not in child:
+                yield (*parts, key)
+            else:
+                yield from _inline_schemas(child, (*parts, key))
+    elif isinstance(value, list):
+        for i, child in enumerate(value):
+            yield from _inline_schemas(child, (*parts, i))
 
 
 class _InMemoryFiles:
@@ -121,6 +163,15 @@ class _InMemoryFiles:
         if doc is None:
             raise FileNotFoundError(path)
         return doc.data
+
+
+def _pointer_named_in(message: str, doc: Document, location: Location) -> Location:
+    """For a document-level error that quotes a path ("... in '/users/{id}'"), that path's node."""
+    paths = doc.data.get("paths")
+    for quoted in re.findall(r"'(/[^']*)'", message):
+        if isinstance(paths, dict) and quoted in paths:
+            return location.child("paths", quoted)
+    return location
 
 
 def _deepest(error: ValidationError) -> ValidationError:

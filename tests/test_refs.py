@@ -146,8 +146,7 @@ def test_a_circular_ref_chain_is_refused_with_the_chain_in_the_message(tmp_path:
     }
     assert by_pointer["/components/schemas/A"].line == 4
     assert by_pointer["/components/schemas/A"].message == (
-        "circular $ref chain: api.yaml#/components/schemas/A -> api.yaml#/components/schemas/B"
-        " -> api.yaml#/components/schemas/A"
+        "circular $ref chain: #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A"
     )
     assert by_pointer["/components/schemas/User/properties/x"].message.startswith("circular $ref chain: ")
 
@@ -155,7 +154,7 @@ def test_a_circular_ref_chain_is_refused_with_the_chain_in_the_message(tmp_path:
 def test_resolving_a_circular_chain_raises_ref_error_instead_of_looping(tmp_path: Path) -> None:
     spec = load(tmp_path, {"api.yaml": "openapi: 3.1.0\nA: {$ref: '#/B'}\nB: {$ref: '#/A'}\n"})
     start = Location((tmp_path / "api.yaml").resolve(), "/start")
-    with pytest.raises(RefError, match=r"circular \$ref chain: api\.yaml#/start -> api\.yaml#/A -> api\.yaml#/B"):
+    with pytest.raises(RefError, match=r"circular \$ref chain: #/start -> #/A -> #/B -> #/A"):
         RefResolver(spec).resolve(start, {"$ref": "#/A"})
 
 
@@ -175,7 +174,12 @@ def test_a_circular_chain_across_files_is_refused(tmp_path: Path) -> None:
     )
     problems = check_refs(spec)
     assert sorted(Path(p.file).name for p in problems) == ["a.yaml", "b.yaml"]
-    assert all("a.yaml#/A" in p.message and "b.yaml#/B" in p.message for p in problems)
+    # Within one file the chain shows bare pointers; a step into another file names that file.
+    messages = sorted(p.message for p in problems)
+    assert messages == [
+        "circular $ref chain: #/A -> b.yaml#/B -> #/A",
+        "circular $ref chain: #/B -> a.yaml#/A -> #/B",
+    ]
 
 
 @pytest.mark.parametrize(
