@@ -70,6 +70,11 @@ class Field:
     constraints: tuple[str, ...]
 
     @property
+    def name_literal(self) -> str:
+        """The attribute name as a Python string literal."""
+        return repr(self.name)
+
+    @property
     def optional(self) -> bool:
         """True if the attribute may be None (absent from the data, or null)."""
         return not self.required or self.nullable

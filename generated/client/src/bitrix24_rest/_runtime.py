@@ -11,9 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 T = TypeVar("T")
+M = TypeVar("M", bound="Model")
+
+FieldSpec = tuple[str, str, Callable[[Any], Any], bool]
+"""How a model reads and writes one property: (attribute, wire name, reader, required)."""
 
 _TRUE = frozenset({"y", "yes", "true", "1"})
 _FALSE = frozenset({"n", "no", "false", "0", ""})
@@ -178,6 +182,54 @@ def extra(data: Mapping[str, Any], known: frozenset[str]) -> dict[str, Any]:
     if len(data) <= len(known) and known.issuperset(data):
         return {}
     return {k: v for k, v in data.items() if k not in known}
+
+
+class Model:
+    """Base of every generated model: reading from and writing to JSON, driven by `_FIELDS`.
+
+    Subclasses are frozen dataclasses; each keeps the properties the spec does not describe in
+    `extra_fields`, so `from_dict(x.to_dict()) == x` and nothing the portal sent is lost.
+    """
+
+    _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()
+    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset()
+    extra_fields: dict[str, Any]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._WIRE_NAMES = frozenset()
+
+    @classmethod
+    def from_dict(cls: type[M], data: Any) -> M:
+        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
+        obj = as_object(data)
+        fields = cls._FIELDS
+        if not cls._WIRE_NAMES and fields:
+            cls._WIRE_NAMES = frozenset(wire for _, wire, _, _ in fields)
+        values: dict[str, Any] = {}
+        for attribute, wire, read, is_required in fields:
+            value = obj.get(wire)
+            if value is None:
+                if is_required:
+                    raise DecodeError("is missing" if wire not in obj else "is null", (wire,))
+                continue
+            try:
+                values[attribute] = read(value)
+            except DecodeError as exc:
+                raise exc.at(wire) from None
+        values["extra_fields"] = extra(obj, cls._WIRE_NAMES)
+        return cls(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        """This model as JSON data, with the unknown properties it was read with."""
+        data: dict[str, Any] = {}
+        for attribute, wire, _, is_required in self._FIELDS:
+            value = getattr(self, attribute)
+            if value is not None or is_required:
+                data[wire] = to_wire(value)
+        for key, value in self.extra_fields.items():
+            data.setdefault(key, value)
+        return data
 
 
 def to_wire(value: Any) -> Any:

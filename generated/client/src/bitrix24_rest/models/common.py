@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses as _dc
-from typing import Any, ClassVar
+from typing import Any
 
 from bitrix24_rest import _runtime as _rt
 
@@ -15,7 +15,7 @@ __all__ = [
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ResponseTime:
+class ResponseTime(_rt.Model):
     """Information about the request execution time. A top-level sibling of
     `result`; every field is optional and which ones appear varies."""
 
@@ -48,54 +48,16 @@ class ResponseTime:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset(
-        {
-            "start",
-            "finish",
-            "duration",
-            "processing",
-            "date_start",
-            "date_finish",
-            "operating_reset_at",
-            "operating",
-        }
-    )
 
-    @classmethod
-    def from_dict(cls, data: Any) -> ResponseTime:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            start=_rt.optional(obj, "start", _rt.as_float),
-            finish=_rt.optional(obj, "finish", _rt.as_float),
-            duration=_rt.optional(obj, "duration", _rt.as_float),
-            processing=_rt.optional(obj, "processing", _rt.as_float),
-            date_start=_rt.optional(obj, "date_start", _rt.as_str),
-            date_finish=_rt.optional(obj, "date_finish", _rt.as_str),
-            operating_reset_at=_rt.optional(obj, "operating_reset_at", _rt.as_int),
-            operating=_rt.optional(obj, "operating", _rt.as_float),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        if self.start is not None:
-            data["start"] = _rt.to_wire(self.start)
-        if self.finish is not None:
-            data["finish"] = _rt.to_wire(self.finish)
-        if self.duration is not None:
-            data["duration"] = _rt.to_wire(self.duration)
-        if self.processing is not None:
-            data["processing"] = _rt.to_wire(self.processing)
-        if self.date_start is not None:
-            data["date_start"] = _rt.to_wire(self.date_start)
-        if self.date_finish is not None:
-            data["date_finish"] = _rt.to_wire(self.date_finish)
-        if self.operating_reset_at is not None:
-            data["operating_reset_at"] = _rt.to_wire(self.operating_reset_at)
-        if self.operating is not None:
-            data["operating"] = _rt.to_wire(self.operating)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
+# How each model's properties are read and written: (attribute, wire name, reader, required).
+# Set after the classes so that a reader may name any model of the module.
+ResponseTime._FIELDS = (
+    ("start", "start", _rt.as_float, False),
+    ("finish", "finish", _rt.as_float, False),
+    ("duration", "duration", _rt.as_float, False),
+    ("processing", "processing", _rt.as_float, False),
+    ("date_start", "date_start", _rt.as_str, False),
+    ("date_finish", "date_finish", _rt.as_str, False),
+    ("operating_reset_at", "operating_reset_at", _rt.as_int, False),
+    ("operating", "operating", _rt.as_float, False),
+)

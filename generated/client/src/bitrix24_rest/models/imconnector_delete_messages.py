@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import dataclasses as _dc
-from typing import Any, ClassVar
+from typing import Any
 
 from bitrix24_rest import _runtime as _rt
 from bitrix24_rest._core import Endpoint, ItemResultsSpec
@@ -28,7 +28,7 @@ __all__ = [
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class DeletedMessage:
+class DeletedMessage(_rt.Model):
     """Data of the deleted message."""
 
     id: str | None = None
@@ -48,38 +48,9 @@ class DeletedMessage:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"id", "date", "text", "files"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> DeletedMessage:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            id=_rt.optional(obj, "id", _rt.as_str),
-            date=_rt.optional(obj, "date", _rt.as_int),
-            text=_rt.optional(obj, "text", _rt.as_str),
-            files=_rt.optional(obj, "files", _rt.list_of(_rt.as_any)),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        if self.id is not None:
-            data["id"] = _rt.to_wire(self.id)
-        if self.date is not None:
-            data["date"] = _rt.to_wire(self.date)
-        if self.text is not None:
-            data["text"] = _rt.to_wire(self.text)
-        if self.files is not None:
-            data["files"] = _rt.to_wire(self.files)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class DeletedMessageChat:
+class DeletedMessageChat(_rt.Model):
     """Data of the chat or channel."""
 
     id: str | None = None
@@ -93,32 +64,9 @@ class DeletedMessageChat:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"id", "description"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> DeletedMessageChat:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            id=_rt.optional(obj, "id", _rt.as_str),
-            description=_rt.optional(obj, "description", _rt.as_str),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        if self.id is not None:
-            data["id"] = _rt.to_wire(self.id)
-        if self.description is not None:
-            data["description"] = _rt.to_wire(self.description)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class DeleteMessagesData:
+class DeleteMessagesData(_rt.Model):
     """Data regarding the message processing."""
 
     result: list[DeleteMessagesItemResult] | None = None
@@ -127,29 +75,9 @@ class DeleteMessagesData:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"RESULT"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> DeleteMessagesData:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            result=_rt.optional(obj, "RESULT", _rt.list_of(DeleteMessagesItemResult.from_dict)),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        if self.result is not None:
-            data["RESULT"] = _rt.to_wire(self.result)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class DeleteMessagesItemResult:
+class DeleteMessagesItemResult(_rt.Model):
     """The outcome for one element of MESSAGES."""
 
     user: str | None = None
@@ -171,42 +99,9 @@ class DeleteMessagesItemResult:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset(
-        {"user", "message", "chat", "SUCCESS", "ERRORS"}
-    )
-
-    @classmethod
-    def from_dict(cls, data: Any) -> DeleteMessagesItemResult:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            user=_rt.optional(obj, "user", _rt.as_str),
-            message=_rt.optional(obj, "message", DeletedMessage.from_dict),
-            chat=_rt.optional(obj, "chat", DeletedMessageChat.from_dict),
-            success=_rt.required(obj, "SUCCESS", _rt.as_bool),
-            errors=_rt.optional(obj, "ERRORS", _rt.list_of(_rt.as_str)),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        if self.user is not None:
-            data["user"] = _rt.to_wire(self.user)
-        if self.message is not None:
-            data["message"] = _rt.to_wire(self.message)
-        if self.chat is not None:
-            data["chat"] = _rt.to_wire(self.chat)
-        data["SUCCESS"] = _rt.to_wire(self.success)
-        if self.errors is not None:
-            data["ERRORS"] = _rt.to_wire(self.errors)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ExternalChat:
+class ExternalChat(_rt.Model):
     """Chat or channel data from the external system."""
 
     id: str
@@ -216,28 +111,9 @@ class ExternalChat:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"id"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ExternalChat:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            id=_rt.required(obj, "id", _rt.as_str),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["id"] = _rt.to_wire(self.id)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ExternalMessage:
+class ExternalMessage(_rt.Model):
     """Message data from the external system."""
 
     id: str
@@ -248,28 +124,9 @@ class ExternalMessage:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"id"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ExternalMessage:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            id=_rt.required(obj, "id", _rt.as_str),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["id"] = _rt.to_wire(self.id)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ExternalMessageRef:
+class ExternalMessageRef(_rt.Model):
     """One message to delete, identified by the values used when it was sent."""
 
     user: ExternalUser
@@ -284,32 +141,9 @@ class ExternalMessageRef:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"user", "message", "chat"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ExternalMessageRef:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            user=_rt.required(obj, "user", ExternalUser.from_dict),
-            message=_rt.required(obj, "message", ExternalMessage.from_dict),
-            chat=_rt.required(obj, "chat", ExternalChat.from_dict),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["user"] = _rt.to_wire(self.user)
-        data["message"] = _rt.to_wire(self.message)
-        data["chat"] = _rt.to_wire(self.chat)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ExternalUser:
+class ExternalUser(_rt.Model):
     """User data from the external system."""
 
     id: str
@@ -319,28 +153,9 @@ class ExternalUser:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"id"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ExternalUser:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            id=_rt.required(obj, "id", _rt.as_str),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["id"] = _rt.to_wire(self.id)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ImconnectorDeleteMessagesRequest:
+class ImconnectorDeleteMessagesRequest(_rt.Model):
     """ImconnectorDeleteMessagesRequest"""
 
     connector: str
@@ -358,32 +173,9 @@ class ImconnectorDeleteMessagesRequest:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"CONNECTOR", "LINE", "MESSAGES"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ImconnectorDeleteMessagesRequest:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            connector=_rt.required(obj, "CONNECTOR", _rt.as_str),
-            line=_rt.required(obj, "LINE", _rt.as_int),
-            messages=_rt.required(obj, "MESSAGES", _rt.list_of(ExternalMessageRef.from_dict)),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["CONNECTOR"] = _rt.to_wire(self.connector)
-        data["LINE"] = _rt.to_wire(self.line)
-        data["MESSAGES"] = _rt.to_wire(self.messages)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
-
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ImconnectorDeleteMessagesResponse:
+class ImconnectorDeleteMessagesResponse(_rt.Model):
     """The response envelope."""
 
     result: ImconnectorDeleteMessagesResult
@@ -395,28 +187,6 @@ class ImconnectorDeleteMessagesResponse:
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
-
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"result", "time"})
-
-    @classmethod
-    def from_dict(cls, data: Any) -> ImconnectorDeleteMessagesResponse:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            result=_rt.required(obj, "result", ImconnectorDeleteMessagesResult.from_dict),
-            time=_rt.optional(obj, "time", ResponseTime.from_dict),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["result"] = _rt.to_wire(self.result)
-        if self.time is not None:
-            data["time"] = _rt.to_wire(self.time)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
 
     @property
     def items(self) -> list[DeleteMessagesItemResult]:
@@ -448,7 +218,7 @@ class ImconnectorDeleteMessagesResponse:
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ImconnectorDeleteMessagesResult:
+class ImconnectorDeleteMessagesResult(_rt.Model):
     """The outcome of the call."""
 
     success: bool
@@ -460,27 +230,50 @@ class ImconnectorDeleteMessagesResult:
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
     """Properties the portal sent that the spec does not describe, kept as they came."""
 
-    _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset({"SUCCESS", "DATA"})
 
-    @classmethod
-    def from_dict(cls, data: Any) -> ImconnectorDeleteMessagesResult:
-        """Read a JSON object; raises `DecodeError` where it breaks the spec."""
-        obj = _rt.as_object(data)
-        return cls(
-            success=_rt.required(obj, "SUCCESS", _rt.as_bool),
-            data=_rt.optional(obj, "DATA", DeleteMessagesData.from_dict),
-            extra_fields=_rt.extra(obj, cls._WIRE_NAMES),
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
-        data: dict[str, Any] = {}
-        data["SUCCESS"] = _rt.to_wire(self.success)
-        if self.data is not None:
-            data["DATA"] = _rt.to_wire(self.data)
-        for key, value in self.extra_fields.items():
-            data.setdefault(key, value)
-        return data
+# How each model's properties are read and written: (attribute, wire name, reader, required).
+# Set after the classes so that a reader may name any model of the module.
+DeletedMessage._FIELDS = (
+    ("id", "id", _rt.as_str, False),
+    ("date", "date", _rt.as_int, False),
+    ("text", "text", _rt.as_str, False),
+    ("files", "files", _rt.list_of(_rt.as_any), False),
+)
+DeletedMessageChat._FIELDS = (
+    ("id", "id", _rt.as_str, False),
+    ("description", "description", _rt.as_str, False),
+)
+DeleteMessagesData._FIELDS = (
+    ("result", "RESULT", _rt.list_of(DeleteMessagesItemResult.from_dict), False),
+)
+DeleteMessagesItemResult._FIELDS = (
+    ("user", "user", _rt.as_str, False),
+    ("message", "message", DeletedMessage.from_dict, False),
+    ("chat", "chat", DeletedMessageChat.from_dict, False),
+    ("success", "SUCCESS", _rt.as_bool, True),
+    ("errors", "ERRORS", _rt.list_of(_rt.as_str), False),
+)
+ExternalChat._FIELDS = (("id", "id", _rt.as_str, True),)
+ExternalMessage._FIELDS = (("id", "id", _rt.as_str, True),)
+ExternalMessageRef._FIELDS = (
+    ("user", "user", ExternalUser.from_dict, True),
+    ("message", "message", ExternalMessage.from_dict, True),
+    ("chat", "chat", ExternalChat.from_dict, True),
+)
+ExternalUser._FIELDS = (("id", "id", _rt.as_str, True),)
+ImconnectorDeleteMessagesRequest._FIELDS = (
+    ("connector", "CONNECTOR", _rt.as_str, True),
+    ("line", "LINE", _rt.as_int, True),
+    ("messages", "MESSAGES", _rt.list_of(ExternalMessageRef.from_dict), True),
+)
+ImconnectorDeleteMessagesResponse._FIELDS = (
+    ("result", "result", ImconnectorDeleteMessagesResult.from_dict, True),
+    ("time", "time", ResponseTime.from_dict, False),
+)
+ImconnectorDeleteMessagesResult._FIELDS = (
+    ("success", "SUCCESS", _rt.as_bool, True),
+    ("data", "DATA", DeleteMessagesData.from_dict, False),
+)
 
 
 IMCONNECTOR_DELETE_MESSAGES: Endpoint[ImconnectorDeleteMessagesResponse] = Endpoint(
