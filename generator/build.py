@@ -330,6 +330,16 @@ class _ApiBuilder:
                 response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
             ),
             required_cases=_required_cases(params),
+            test_data_literal=_test_data_literal(
+                params,
+                request_examples[0],
+                response_examples,
+                failure_counts,
+                self.errors(d),
+                _failure_example(
+                    response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
+                ),
+            ),
         )
 
     def models_from(self, name: str) -> tuple[Model, ...]:
@@ -1097,6 +1107,28 @@ def _failure_example(
                 "made_up_failure", {"summary": "A success example with its first item failed", "value": value}
             )
     return None
+
+
+def _test_data_literal(
+    params: tuple[Field, ...],
+    call: Example,
+    responses: tuple[Example, ...],
+    failure_counts: tuple[int, ...],
+    errors: tuple[ErrorCase, ...],
+    failure: Example | None,
+) -> str:
+    sent = call.value if isinstance(call.value, dict) else {}
+    data = {
+        "arguments": {f.name: f.wire_name for f in params if f.wire_name in sent},
+        "request": sent,
+        "responses": {e.name: e.value for e in responses},
+        "failed_items": {e.name: n for e, n in zip(responses, failure_counts, strict=True)},
+        "errors": [
+            [e.status or 200, {"error": e.code, "error_description": e.message.raw}, e.exception] for e in errors
+        ],
+        "failure": failure.value if failure else None,
+    }
+    return repr(json.dumps(data, ensure_ascii=True, separators=(",", ":")))
 
 
 def _sent_items(example: Example, item_results: ItemResults | None) -> int | None:

@@ -17,6 +17,7 @@ from generator import naming
 class Text:
     """One piece of prose from the spec, in each form a template may need."""
 
+    raw: str
     plain: str
     doc: str
     md: str
@@ -27,6 +28,7 @@ class Text:
         """All renderings of `text` (an empty text when the spec has none)."""
         raw = text or ""
         return cls(
+            raw=raw,
             plain=naming.one_line(raw),
             doc=naming.docstring_text(raw),
             md=naming.markdown_text(raw),
@@ -239,6 +241,9 @@ class Operation:
     item_counts: tuple[int, ...]
     failure_example: Example | None
     required_cases: tuple[tuple[str, str, str, str], ...]
+    test_data_literal: str
+    """The examples, error cases and expectations the generated tests use, as a Python literal
+    of one JSON string (one line: quick to format however large the examples are)."""
 
     @property
     def passthrough_example(self) -> Example:
