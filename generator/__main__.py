@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from generator.cache import NO_CACHE, Cache
 from generator.config import PROJECT_ROOT, load_config
 from generator.pipeline import generate
 from generator.problems import GeneratorError
@@ -34,6 +35,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out", type=Path, default=PROJECT_ROOT / "generated", help="output folder (default: generated/)"
     )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 and print a diff if --out is stale")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache (.cache/generator)")
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "pyproject.toml", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -46,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.spec.exists():
             raise GeneratorError(f"{args.spec}: no such file or folder")
         config = load_config(args.config)
-        files = generate(args.spec, config)
+        files = generate(args.spec, config, NO_CACHE if args.no_cache else Cache.default())
         changes, old, new = compare(args.out, files)
         if args.check:
             if changes.stale:

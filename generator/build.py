@@ -294,6 +294,7 @@ class _ApiBuilder:
                 ),
             )
         failure_counts = tuple(_failures(e.value, item_results) for e in response_examples)
+        errors = self.errors(d)
         item_counts = tuple(len(_items_at(e.value, item_results)) for e in response_examples)
         return Operation(
             method=d.method,
@@ -316,7 +317,7 @@ class _ApiBuilder:
             request_schema_literal=repr(request_schema),
             response_model=response_model,
             response_type=response_type,
-            errors=self.errors(d),
+            errors=errors,
             request_examples=request_examples,
             calls=tuple(self.call(example, params) for example in request_examples),
             response_examples=response_examples,
@@ -335,7 +336,7 @@ class _ApiBuilder:
                 request_examples[0],
                 response_examples,
                 failure_counts,
-                self.errors(d),
+                errors,
                 _failure_example(
                     response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
                 ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -34,6 +35,8 @@ class Document:
     display: str
     data: Any
     lines: dict[str, int] = field(repr=False, compare=False)
+    digest: str = field(default="", repr=False, compare=False)
+    """SHA-256 of the file's text, to tell whether cached work on it still holds."""
 
     def line_of(self, pointer: str) -> int:
         """The line of the closest node at or above `pointer` (1 when nothing matches)."""
@@ -175,7 +178,10 @@ def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem
         kind = type(data).__name__ if data is not None else "null"
         problem = Problem(display, node.start_mark.line + 1, f"expected a mapping at the top level, got {kind}", "")
         return None, [problem]
-    return Document(name=name, display=display, data=data, lines=builder.lines), builder.problems
+    document = Document(
+        name=name, display=display, data=data, lines=builder.lines, digest=hashlib.sha256(raw).hexdigest()
+    )
+    return document, builder.problems
 
 
 def _yaml_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:

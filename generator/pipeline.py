@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import build_model
+from generator.cache import NO_CACHE, Cache
 from generator.config import Config
-from generator.format import format_file
+from generator.format import format_files
 from generator.loader import load_spec
 from generator.model import Api
 from generator.problems import SpecError
@@ -15,13 +16,13 @@ from generator.render import RenderedFile, render_all
 from generator.validate import validate_spec
 
 
-def load_api(spec_path: Path, config: Config) -> Api:
+def load_api(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> Api:
     """Load, resolve, validate and model the spec; raises `SpecError` with every problem."""
     spec, problems = load_spec(spec_path)
     problems += check_refs(spec)
     if not problems:
         # The validator follows $refs itself; run it only once they are known to resolve.
-        problems += validate_spec(spec)
+        problems += validate_spec(spec, cache)
     if problems:
         raise SpecError(problems)
     api, problems = build_model(spec, config)
@@ -30,7 +31,10 @@ def load_api(spec_path: Path, config: Config) -> Api:
     return api
 
 
-def generate(spec_path: Path, config: Config) -> list[RenderedFile]:
-    """Every output file for the spec at `spec_path`, formatted, in a stable order."""
-    api = load_api(spec_path, config)
-    return [format_file(f) for f in render_all(api, config)]
+def generate(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> list[RenderedFile]:
+    """Every output file for the spec at `spec_path`, formatted, in a stable order.
+
+    With a `cache`, validation and formatting of inputs seen before are skipped.
+    """
+    api = load_api(spec_path, config, cache)
+    return format_files(render_all(api, config, cache), cache)

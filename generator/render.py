@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
+from generator.cache import NO_CACHE, Cache
 from generator.config import Config, Target
 from generator.model import Api
 from generator.problems import GeneratorError
@@ -37,9 +38,19 @@ class TemplateError(GeneratorError):
     """A template failed to render; the message names the template and the line."""
 
 
-def render_all(api: Api, config: Config) -> list[RenderedFile]:
-    """Every file of every target, in a stable order."""
-    files = [f for target in config.targets for f in render_target(api, target)]
+def render_all(api: Api, config: Config, cache: Cache = NO_CACHE) -> list[RenderedFile]:
+    """Every file of every target, in a stable order.
+
+    With a cache folder, compiled templates are kept there (Jinja's bytecode cache checks the
+    template's source, so an edited template is compiled again).
+    """
+    bytecode = jinja2.FileSystemBytecodeCache(str(cache.root / "jinja")) if cache.root is not None else None
+    if bytecode is not None:
+        try:
+            (cache.root / "jinja").mkdir(parents=True, exist_ok=True)  # type: ignore[operator]
+        except OSError:
+            bytecode = None
+    files = [f for target in config.targets for f in render_target(api, target, bytecode)]
     seen: set[str] = set()
     for f in files:
         if f.path in seen:
@@ -48,9 +59,10 @@ def render_all(api: Api, config: Config) -> list[RenderedFile]:
     return sorted(files, key=lambda f: f.path)
 
 
-def render_target(api: Api, target: Target) -> Iterator[RenderedFile]:
+def render_target(api: Api, target: Target, bytecode: jinja2.BytecodeCache | None = None) -> Iterator[RenderedFile]:
     """The files one template folder produces."""
     env = jinja2.Environment(
+        bytecode_cache=bytecode,
         loader=jinja2.FileSystemLoader(str(target.templates)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
