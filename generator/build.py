@@ -156,6 +156,11 @@ class _ApiBuilder:
         self.check_unique(drafts_ops)
         operations = _name_exceptions(self.finish_operations(drafts_ops))
         modules = self.place_models(operations)
+        operations = tuple(self.with_signature_imports(op) for op in operations)
+        by_method = {op.method: op for op in operations}
+        modules = tuple(
+            dataclasses.replace(m, operations=tuple(by_method[o.method] for o in m.operations)) for m in modules
+        )
         namespaces = self.namespaces(operations)
         sources = tuple(sorted({op.source for op in operations} | {m for mod in modules for m in mod.sources}))
         return Api(
@@ -907,6 +912,20 @@ class _ApiBuilder:
             stack.extend(self.drafts[location].refs)
         return seen
 
+    def with_signature_imports(self, op: Operation) -> Operation:
+        """`op` with the imports its generated method module needs."""
+        needed: dict[str, set[str]] = {}
+        for type_ref in (*(f.type for f in op.params), op.response_type):
+            for model_name in _model_names(type_ref):
+                needed.setdefault(self.home_of_model.get(model_name, op.module), set()).add(model_name)
+        return dataclasses.replace(
+            op,
+            imports=tuple((module, tuple(sorted(names))) for module, names in sorted(needed.items())),
+            abc_imports=_names_used((op,), ("Mapping", "Sequence")),
+            typing_imports=("TYPE_CHECKING", *_names_used((op,), ("Any",))),
+            class_name=naming.pascal_case(op.function),
+        )
+
     def namespaces(self, operations: tuple[Operation, ...]) -> tuple[Namespace, ...]:
         grouped: dict[str, list[Operation]] = {}
         for op in operations:
@@ -915,11 +934,6 @@ class _ApiBuilder:
         for name in sorted(grouped):
             ops = tuple(sorted(grouped[name], key=lambda o: o.function))
             stem = naming.pascal_case(name)
-            needed: dict[str, set[str]] = {}
-            for op in ops:
-                for type_ref in (*(f.type for f in op.params), op.response_type):
-                    for model_name in _model_names(type_ref):
-                        needed.setdefault(self.home_of_model.get(model_name, op.module), set()).add(model_name)
             result.append(
                 Namespace(
                     name=name,
@@ -927,9 +941,6 @@ class _ApiBuilder:
                     async_class_name=f"Async{stem}Methods",
                     operations=ops,
                     sources=tuple(sorted({o.source for o in ops})),
-                    imports=tuple((module, tuple(sorted(names))) for module, names in sorted(needed.items())),
-                    abc_imports=_names_used(ops, ("Mapping", "Sequence")),
-                    typing_imports=("TYPE_CHECKING", *_names_used(ops, ("Any",))),
                 )
             )
         return tuple(result)

@@ -244,6 +244,12 @@ class Operation:
     test_data_literal: str
     """The examples, error cases and expectations the generated tests use, as a Python literal
     of one JSON string (one line: quick to format however large the examples are)."""
+    imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Model modules and names the method's signature mentions (set once models are placed)."""
+    abc_imports: tuple[str, ...] = ()
+    typing_imports: tuple[str, ...] = ()
+    class_name: str = ""
+    """Stem of the generated method classes (`DeleteMessages`: `DeleteMessagesMethod`)."""
 
     @property
     def passthrough_example(self) -> Example:
@@ -320,9 +326,6 @@ class Namespace:
     async_class_name: str
     operations: tuple[Operation, ...]
     sources: tuple[str, ...]
-    imports: tuple[tuple[str, tuple[str, ...]], ...]
-    abc_imports: tuple[str, ...]
-    typing_imports: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -4,185 +4,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import httpx
+from bitrix24_rest.methods import _imconnector_delete_messages
 
 if TYPE_CHECKING:
-    from bitrix24_rest._core import RawResponse
     from bitrix24_rest.client import AsyncClient, Client
-    from bitrix24_rest.models.imconnector_delete_messages import (
-        ExternalMessageRef,
-        ImconnectorDeleteMessagesResponse,
-    )
 
 __all__ = ["ImconnectorMethods", "AsyncImconnectorMethods"]
 
 
-class ImconnectorMethods:
+class ImconnectorMethods(
+    _imconnector_delete_messages.DeleteMessagesMethod,
+):
     """Methods `imconnector.*`."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
 
-    def delete_messages(
-        self,
-        *,
-        connector: str,
-        line: int,
-        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
-        timeout: httpx.Timeout | float | None = None,
-    ) -> ImconnectorDeleteMessagesResponse:
-        """Delete sent messages (`imconnector.delete.messages`).
 
-        Removes messages from an open line that were sent by an external system.
-        The method parameters use values from the external system: user ID,
-        message ID, and chat or channel ID. To delete messages, provide
-        `message.id` and `chat.id` that were used when sending messages via the
-        `imconnector.send.messages` method. Who can execute the method: any
-        user.
-
-        Scope: imopenlines. Auth: application context. Safe to repeat.
-
-        Args:
-            connector: String code of the connector specified in the ID parameter when calling
-                imconnector.register. Constraints: must not be empty.
-            line: Identifier of the open line. The identifier can be obtained using the
-                imopenlines.config.get and imopenlines.config.list.get methods.
-            messages: Array of messages to delete. Each element of the array is a message
-                object with three required blocks: user, message, chat. Constraints: must not be empty.
-            timeout: Overrides the client's timeout for this call.
-
-        Returns:
-            ImconnectorDeleteMessagesResponse; `.failed` lists the
-            items the portal did not process (HTTP 200 with partial failure).
-
-        Raises:
-            InvalidArgumentError: arguments break the spec (nothing was sent).
-            ConfigurationError: the client's auth context cannot call this method.
-            ApiError: the portal answered an error code; documented:
-                AccessDeniedError, ArgumentError, BatchLengthExceededError,
-                BatchMethodNotAllowedError, ExpiredTokenError,
-                ImconnectorNoCorrectProviderError, InsufficientScopeError,
-                InternalServerError, InvalidCredentialsError, InvalidRequestError,
-                ManifestIsNotAvailableError, NoAuthFoundError, NotActiveLineError,
-                OperationTimeLimitError, OverloadLimitError, PortalDeletedError,
-                QueryLimitExceededError, UnexpectedAnswerError, UserAccessError,
-                WrongAuthTypeError.
-            TransportError: no answer (connection failed or timed out).
-            UnexpectedResponseError: an answer the spec does not describe.
-        """
-        return (
-            self.delete_messages_raw(
-                connector=connector,
-                line=line,
-                messages=messages,
-                timeout=timeout,
-            )
-        ).result
-
-    def delete_messages_raw(
-        self,
-        *,
-        connector: str,
-        line: int,
-        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
-        timeout: httpx.Timeout | float | None = None,
-    ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
-        """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
-        from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
-
-        return self._client.call_raw(
-            IMCONNECTOR_DELETE_MESSAGES,
-            {
-                "CONNECTOR": connector,
-                "LINE": line,
-                "MESSAGES": messages,
-            },
-            timeout=timeout,
-        )
-
-
-class AsyncImconnectorMethods:
+class AsyncImconnectorMethods(
+    _imconnector_delete_messages.AsyncDeleteMessagesMethod,
+):
     """Methods `imconnector.*` for `AsyncClient`."""
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
-
-    async def delete_messages(
-        self,
-        *,
-        connector: str,
-        line: int,
-        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
-        timeout: httpx.Timeout | float | None = None,
-    ) -> ImconnectorDeleteMessagesResponse:
-        """Delete sent messages (`imconnector.delete.messages`).
-
-        Removes messages from an open line that were sent by an external system.
-        The method parameters use values from the external system: user ID,
-        message ID, and chat or channel ID. To delete messages, provide
-        `message.id` and `chat.id` that were used when sending messages via the
-        `imconnector.send.messages` method. Who can execute the method: any
-        user.
-
-        Scope: imopenlines. Auth: application context. Safe to repeat.
-
-        Args:
-            connector: String code of the connector specified in the ID parameter when calling
-                imconnector.register. Constraints: must not be empty.
-            line: Identifier of the open line. The identifier can be obtained using the
-                imopenlines.config.get and imopenlines.config.list.get methods.
-            messages: Array of messages to delete. Each element of the array is a message
-                object with three required blocks: user, message, chat. Constraints: must not be empty.
-            timeout: Overrides the client's timeout for this call.
-
-        Returns:
-            ImconnectorDeleteMessagesResponse; `.failed` lists the
-            items the portal did not process (HTTP 200 with partial failure).
-
-        Raises:
-            InvalidArgumentError: arguments break the spec (nothing was sent).
-            ConfigurationError: the client's auth context cannot call this method.
-            ApiError: the portal answered an error code; documented:
-                AccessDeniedError, ArgumentError, BatchLengthExceededError,
-                BatchMethodNotAllowedError, ExpiredTokenError,
-                ImconnectorNoCorrectProviderError, InsufficientScopeError,
-                InternalServerError, InvalidCredentialsError, InvalidRequestError,
-                ManifestIsNotAvailableError, NoAuthFoundError, NotActiveLineError,
-                OperationTimeLimitError, OverloadLimitError, PortalDeletedError,
-                QueryLimitExceededError, UnexpectedAnswerError, UserAccessError,
-                WrongAuthTypeError.
-            TransportError: no answer (connection failed or timed out).
-            UnexpectedResponseError: an answer the spec does not describe.
-        """
-        return (
-            await self.delete_messages_raw(
-                connector=connector,
-                line=line,
-                messages=messages,
-                timeout=timeout,
-            )
-        ).result
-
-    async def delete_messages_raw(
-        self,
-        *,
-        connector: str,
-        line: int,
-        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
-        timeout: httpx.Timeout | float | None = None,
-    ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
-        """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
-        from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
-
-        return await self._client.call_raw(
-            IMCONNECTOR_DELETE_MESSAGES,
-            {
-                "CONNECTOR": connector,
-                "LINE": line,
-                "MESSAGES": messages,
-            },
-            timeout=timeout,
-        )
