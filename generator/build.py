@@ -319,7 +319,7 @@ class _ApiBuilder:
             deprecated=op.get("deprecated") is True,
             params=params,
             request_model=request_model,
-            request_schema_literal=repr(request_schema),
+            request_schema_literal=repr(json.dumps(request_schema, ensure_ascii=True, separators=(",", ":"))),
             response_model=response_model,
             response_type=response_type,
             errors=errors,

@@ -227,6 +227,7 @@ class Operation:
     params: tuple[Field, ...]
     request_model: Model
     request_schema_literal: str
+    """The argument rules (a JSON Schema subset) as a Python literal of one JSON string."""
     response_model: Model | None
     response_type: TypeRef
     errors: tuple[ErrorCase, ...]

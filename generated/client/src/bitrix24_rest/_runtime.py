@@ -188,7 +188,8 @@ class Model:
     """Base of every generated model: reading from and writing to JSON, driven by `_FIELDS`.
 
     Subclasses are frozen dataclasses; each keeps the properties the spec does not describe in
-    `extra_fields`, so `from_dict(x.to_dict()) == x` and nothing the portal sent is lost.
+    `extra_fields` (kept as they came), so `from_dict(x.to_dict()) == x` and nothing the portal
+    sent is lost.
     """
 
     _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()

@@ -46,7 +46,6 @@ class ResponseTime(_rt.Model):
     execution-time limit."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 # How each model's properties are read and written: (attribute, wire name, reader, required).

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses as _dc
+import json as _json
 from typing import Any
 
 from bitrix24_rest import _runtime as _rt
@@ -46,7 +47,6 @@ class DeletedMessage(_rt.Model):
     """Array of message files, if this field was provided in the input data."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -62,7 +62,6 @@ class DeletedMessageChat(_rt.Model):
     provided in MESSAGES[].chat."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -73,7 +72,6 @@ class DeleteMessagesData(_rt.Model):
     """Array of results for each element of MESSAGES."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -97,7 +95,6 @@ class DeleteMessagesItemResult(_rt.Model):
     false."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -109,7 +106,6 @@ class ExternalChat(_rt.Model):
     the same value as in chat.id of the imconnector.send.messages method."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -122,7 +118,6 @@ class ExternalMessage(_rt.Model):
     imconnector.send.messages method."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -139,7 +134,6 @@ class ExternalMessageRef(_rt.Model):
     """Chat or channel data from the external system."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -151,7 +145,6 @@ class ExternalUser(_rt.Model):
     value used in user.id of the imconnector.send.messages method."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -171,7 +164,6 @@ class ImconnectorDeleteMessagesRequest(_rt.Model):
     object with three required blocks: user, message, chat."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
@@ -186,7 +178,6 @@ class ImconnectorDeleteMessagesResponse(_rt.Model):
     `result`; every field is optional and which ones appear varies."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
     @property
     def items(self) -> list[DeleteMessagesItemResult]:
@@ -228,7 +219,6 @@ class ImconnectorDeleteMessagesResult(_rt.Model):
     """Data regarding the message processing."""
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
-    """Properties the portal sent that the spec does not describe, kept as they came."""
 
 
 # How each model's properties are read and written: (attribute, wire name, reader, required).
@@ -279,39 +269,9 @@ ImconnectorDeleteMessagesResult._FIELDS = (
 IMCONNECTOR_DELETE_MESSAGES: Endpoint[ImconnectorDeleteMessagesResponse] = Endpoint(
     method="imconnector.delete.messages",
     decode=ImconnectorDeleteMessagesResponse.from_dict,
-    request_schema={
-        "type": ["object"],
-        "required": ["CONNECTOR", "LINE", "MESSAGES"],
-        "properties": {
-            "CONNECTOR": {"type": ["string"], "minLength": 1},
-            "LINE": {"type": ["integer"]},
-            "MESSAGES": {
-                "type": ["array"],
-                "minItems": 1,
-                "items": {
-                    "type": ["object"],
-                    "required": ["user", "message", "chat"],
-                    "properties": {
-                        "user": {
-                            "type": ["object"],
-                            "required": ["id"],
-                            "properties": {"id": {"type": ["string"]}},
-                        },
-                        "message": {
-                            "type": ["object"],
-                            "required": ["id"],
-                            "properties": {"id": {"type": ["string"]}},
-                        },
-                        "chat": {
-                            "type": ["object"],
-                            "required": ["id"],
-                            "properties": {"id": {"type": ["string"]}},
-                        },
-                    },
-                },
-            },
-        },
-    },
+    request_schema=_json.loads(
+        '{"type":["object"],"required":["CONNECTOR","LINE","MESSAGES"],"properties":{"CONNECTOR":{"type":["string"],"minLength":1},"LINE":{"type":["integer"]},"MESSAGES":{"type":["array"],"minItems":1,"items":{"type":["object"],"required":["user","message","chat"],"properties":{"user":{"type":["object"],"required":["id"],"properties":{"id":{"type":["string"]}}},"message":{"type":["object"],"required":["id"],"properties":{"id":{"type":["string"]}}},"chat":{"type":["object"],"required":["id"],"properties":{"id":{"type":["string"]}}}}}}}}'
+    ),
     contexts=("application",),
     idempotent=True,
     item_results=ItemResultsSpec(
