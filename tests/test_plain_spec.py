@@ -53,11 +53,31 @@ paths:
                   error_description: {type: string}
 """
 
+SECOND_METHOD = """
+openapi: 3.1.0
+info: {title: crm.deal.delete, version: "1"}
+paths:
+  /crm.deal.delete:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, required: [id], properties: {id: {type: integer}}}
+      responses:
+        "200":
+          description: Deleted.
+          content:
+            application/json:
+              schema: {type: object, properties: {result: {type: boolean}}}
+"""
+
 CALL_IT = """
 import httpx
 from bitrix24_rest import Client, errors
 
 def answer(request):
+    if request.url.path.endswith("/crm.deal.delete"):
+        return httpx.Response(200, json={"result": True})
     if b'"id":404' in request.content.replace(b" ", b""):
         return httpx.Response(400, json={"error": "ERROR_NOT_FOUND", "error_description": "Not found"})
     return httpx.Response(200, json={"result": {"ID": "7", "TITLE": None, "STAGE_ID": "NEW"}})
@@ -72,14 +92,15 @@ except errors.NotFoundError as exc:
     assert exc.code == "ERROR_NOT_FOUND" and isinstance(exc, errors.BadRequestError)
 else:
     raise AssertionError("no exception")
+assert client.crm.deal_delete(id=7).result is True
 hook = Client(webhook_url="https://example.bitrix24.com/rest/1/code/", transport=httpx.MockTransport(answer))
 assert hook.crm.deal_get(id=7).result.id == "7"
 print("ok")
 """
 
 
-def test_plain_spec_without_extensions_generates_a_working_client(tmp_path: Path) -> None:
-    spec = write_spec(tmp_path / "spec", {"crm.deal.get.yaml": PLAIN_SPEC})
+def test_plain_specs_without_extensions_generate_a_working_client(tmp_path: Path) -> None:
+    spec = write_spec(tmp_path / "spec", {"crm.deal.get.yaml": PLAIN_SPEC, "crm.deal.delete.yaml": SECOND_METHOD})
     out = tmp_path / "out"
     run = run_generator("--spec", spec, "--out", out)
     assert run.code == 0, run.stderr
