@@ -10,24 +10,67 @@
 Models live in `bitrix24_rest.models`, exceptions in `bitrix24_rest.errors`.
 """
 
-from bitrix24_rest._auth import DEFAULT_TOKEN_URL, TokenPair
-from bitrix24_rest._core import RawResponse
-from bitrix24_rest._pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
-from bitrix24_rest._retry import RetryPolicy
-from bitrix24_rest.client import AsyncClient, Client
-from bitrix24_rest.errors import (
-    ApiError,
-    AuthError,
-    BadRequestError,
-    Bitrix24Error,
-    ConfigurationError,
-    InvalidArgumentError,
-    RateLimitError,
-    ServerError,
-    TokenRefreshError,
-    TransportError,
-    UnexpectedResponseError,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bitrix24_rest._auth import DEFAULT_TOKEN_URL, TokenPair
+    from bitrix24_rest._core import RawResponse
+    from bitrix24_rest._pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
+    from bitrix24_rest._retry import RetryPolicy
+    from bitrix24_rest.client import AsyncClient, Client
+    from bitrix24_rest.errors import (
+        ApiError,
+        AuthError,
+        BadRequestError,
+        Bitrix24Error,
+        ConfigurationError,
+        InvalidArgumentError,
+        RateLimitError,
+        ServerError,
+        TokenRefreshError,
+        TransportError,
+        UnexpectedResponseError,
+    )
+
+# Names are imported on first use, so that `import bitrix24_rest` costs next to nothing and
+# each part (client, errors, models) loads only when something needs it.
+_EXPORTS = {
+    "DEFAULT_TOKEN_URL": "_auth",
+    "TokenPair": "_auth",
+    "RawResponse": "_core",
+    "ENTERPRISE_PLAN": "_pacer",
+    "STANDARD_PLAN": "_pacer",
+    "RateLimit": "_pacer",
+    "RetryPolicy": "_retry",
+    "AsyncClient": "client",
+    "Client": "client",
+    "ApiError": "errors",
+    "AuthError": "errors",
+    "BadRequestError": "errors",
+    "Bitrix24Error": "errors",
+    "ConfigurationError": "errors",
+    "InvalidArgumentError": "errors",
+    "RateLimitError": "errors",
+    "ServerError": "errors",
+    "TokenRefreshError": "errors",
+    "TransportError": "errors",
+    "UnexpectedResponseError": "errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_EXPORTS])
+
 
 __version__ = "0.1.0"
 
