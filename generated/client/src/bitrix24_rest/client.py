@@ -8,7 +8,6 @@ pacing under the portal's leaky bucket, retries, chunking of many-item calls and
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import ssl
 import threading
@@ -164,6 +163,13 @@ def _log_retry(
         policy.max_retries,
         verdict.delay,
     )
+
+
+async def _async_sleep(seconds: float) -> None:
+    # asyncio is imported on first use: a synchronous service never pays for it.
+    import asyncio
+
+    await asyncio.sleep(seconds)
 
 
 def _timeout_arguments(timeout: Timeout) -> dict[str, Any]:
@@ -421,7 +427,7 @@ class AsyncClient:
         )
         self._on_token_refresh = on_token_refresh
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=verify)
-        self._refresh_lock: asyncio.Lock | None = None
+        self._refresh_lock: Any = None  # an asyncio.Lock, made inside the running loop
 
     @property
     def tokens(self) -> TokenPair | None:
@@ -471,7 +477,7 @@ class AsyncClient:
             if settings.pacer is not None:
                 delay = settings.pacer.reserve()
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await _async_sleep(delay)
             generation, sent = settings.authorize(body)
             started = time.monotonic()
             try:
@@ -490,7 +496,7 @@ class AsyncClient:
                 if not verdict.retry:
                     raise TransportError(endpoint.method, reason) from None
                 _log_retry(endpoint, verdict, retry, settings.retry)
-                await asyncio.sleep(verdict.delay)
+                await _async_sleep(verdict.delay)
                 continue
             _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
             content = response.content
@@ -522,11 +528,13 @@ class AsyncClient:
             if not verdict.retry:
                 raise failure(endpoint, response.status_code, payload, content)
             _log_retry(endpoint, verdict, retry, settings.retry)
-            await asyncio.sleep(verdict.delay)
+            await _async_sleep(verdict.delay)
 
     async def _refresh(self, seen_generation: int) -> None:
         """Renew the token pair once, however many calls found it expired at the same time."""
         if self._refresh_lock is None:
+            import asyncio
+
             self._refresh_lock = asyncio.Lock()
         async with self._refresh_lock:
             tokens = self._settings.tokens
