@@ -61,6 +61,15 @@ class Endpoint(Generic[T]):
     idempotent: bool
     item_results: ItemResultsSpec | None = None
 
+    @property
+    def checker(self) -> _rt.Checker:
+        """The compiled argument rules, built on first use."""
+        compiled: _rt.Checker | None = self.__dict__.get("_checker")
+        if compiled is None:
+            compiled = _rt.compile_checker(self.request_schema)
+            object.__setattr__(self, "_checker", compiled)
+        return compiled
+
 
 @dataclass(frozen=True)
 class Connection:
@@ -136,7 +145,7 @@ def check_context(endpoint: Endpoint[Any], connection: Connection) -> None:
 def prepare_body(endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON body for a call; arguments that break the spec raise `InvalidArgumentError`."""
     body = {name: _rt.to_wire(value) for name, value in arguments.items() if value is not None}
-    problems = _rt.check(body, endpoint.request_schema)
+    problems = endpoint.checker(body, ())
     if problems:
         raise InvalidArgumentError(endpoint.method, problems)
     return body

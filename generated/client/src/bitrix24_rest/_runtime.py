@@ -194,6 +194,7 @@ class Model:
 
     _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()
     _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset()
+    _DEFAULTS: ClassVar[dict[str, Any] | None] = None
     extra_fields: dict[str, Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -219,7 +220,20 @@ class Model:
             except DecodeError as exc:
                 raise exc.at(wire) from None
         values["extra_fields"] = extra(obj, cls._WIRE_NAMES)
-        return cls(**values)
+        # Filled in directly rather than through the frozen dataclass's __init__, which sets
+        # each field by object.__setattr__; the values are already checked above.
+        model = object.__new__(cls)
+        model.__dict__.update(cls._defaults())
+        model.__dict__.update(values)
+        return model
+
+    @classmethod
+    def _defaults(cls) -> dict[str, Any]:
+        defaults: dict[str, Any] | None = cls.__dict__.get("_DEFAULTS")
+        if defaults is None:
+            defaults = {name: None for name, _, _, required in cls._FIELDS if not required}
+            cls._DEFAULTS = defaults
+        return defaults
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON data, with the unknown properties it was read with."""
@@ -235,6 +249,12 @@ class Model:
 
 def to_wire(value: Any) -> Any:
     """A model, mapping or sequence as plain JSON data."""
+    if value is None or type(value) in _SCALARS:
+        return value
+    if type(value) is dict:
+        return {str(k): to_wire(v) for k, v in value.items()}
+    if type(value) is list:
+        return [to_wire(v) for v in value]
     to_dict = getattr(value, "to_dict", None)
     if to_dict is not None and callable(to_dict):
         return to_dict()
@@ -245,59 +265,128 @@ def to_wire(value: Any) -> Any:
     return value
 
 
-_TYPE_CHECKS: dict[str, Callable[[Any], bool]] = {
-    "string": lambda v: isinstance(v, str),
-    "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    "boolean": lambda v: isinstance(v, bool),
-    "array": lambda v: isinstance(v, list),
-    "object": lambda v: isinstance(v, dict),
-    "null": lambda v: v is None,
+_SCALARS = frozenset({str, int, float, bool})
+
+_PYTHON_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+    "null": (type(None),),
 }
+"""JSON types as Python types; a bool is an int to Python, so booleans are told apart."""
+
+Checker = Callable[[Any, tuple[str | int, ...]], list[str]]
+"""Checks a value against a compiled schema; returns the broken rules as messages."""
 
 
 def check(value: Any, schema: Mapping[str, Any], path: tuple[str | int, ...] = ()) -> list[str]:
     """Every way `value` breaks the request `schema` (a JSON Schema subset), as messages."""
-    where = format_path(path) or "the request"
-    types = schema.get("type")
-    if types and not any(_TYPE_CHECKS[t](value) for t in types if t in _TYPE_CHECKS):
-        return [f"{where}: expected {' or '.join(types)}, got {describe(value)}"]
-    problems = []
-    if isinstance(value, str):
-        if "minLength" in schema and len(value) < schema["minLength"]:
-            problems.append(
-                f"{where}: must not be empty"
-                if schema["minLength"] == 1
-                else f"{where}: must have at least {schema['minLength']} characters"
+    return compile_checker(schema)(value, path)
+
+
+def compile_checker(schema: Mapping[str, Any]) -> Checker:
+    """A function that checks values against `schema`, built once per schema.
+
+    Compiling turns each schema node into a closure with only the rules that node has, so a
+    call checks its arguments without looking the rules up again.
+    """
+    type_names = " or ".join(schema.get("type", ()))
+    allowed = tuple({t for name in schema.get("type", ()) for t in _PYTHON_TYPES.get(name, ())})
+    bool_allowed = "boolean" in schema.get("type", ())
+    rules: list[Callable[[Any], str | None]] = []
+    if "minLength" in schema:
+        least = schema["minLength"]
+        rules.append(
+            lambda v: (
+                ("must not be empty" if least == 1 else f"must have at least {least} characters")
+                if isinstance(v, str) and len(v) < least
+                else None
             )
-        if "maxLength" in schema and len(value) > schema["maxLength"]:
-            problems.append(f"{where}: must have at most {schema['maxLength']} characters")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            problems.append(f"{where}: must match {schema['pattern']!r}")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in schema and value < schema["minimum"]:
-            problems.append(f"{where}: must be at least {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            problems.append(f"{where}: must be at most {schema['maximum']}")
-    if "enum" in schema and value not in schema["enum"]:
-        problems.append(f"{where}: must be one of {', '.join(map(repr, schema['enum']))}")
-    if isinstance(value, list):
-        if "minItems" in schema and len(value) < schema["minItems"]:
-            problems.append(
-                f"{where}: must not be empty"
-                if schema["minItems"] == 1
-                else f"{where}: must have at least {schema['minItems']} items"
+        )
+    if "maxLength" in schema:
+        most = schema["maxLength"]
+        rules.append(
+            lambda v: (
+                f"must have at most {most} characters"
+                if isinstance(v, str) and len(v) > most
+                else None
             )
-        if "maxItems" in schema and len(value) > schema["maxItems"]:
-            problems.append(f"{where}: must have at most {schema['maxItems']} items")
-        if "items" in schema:
+        )
+    if "pattern" in schema:
+        pattern = re.compile(schema["pattern"])
+        rules.append(
+            lambda v: (
+                f"must match {pattern.pattern!r}"
+                if isinstance(v, str) and not pattern.search(v)
+                else None
+            )
+        )
+    if "minimum" in schema:
+        low = schema["minimum"]
+        rules.append(lambda v: f"must be at least {low}" if _is_number(v) and v < low else None)
+    if "maximum" in schema:
+        high = schema["maximum"]
+        rules.append(lambda v: f"must be at most {high}" if _is_number(v) and v > high else None)
+    if "minItems" in schema:
+        fewest = schema["minItems"]
+        rules.append(
+            lambda v: (
+                ("must not be empty" if fewest == 1 else f"must have at least {fewest} items")
+                if isinstance(v, list) and len(v) < fewest
+                else None
+            )
+        )
+    if "maxItems" in schema:
+        most_items = schema["maxItems"]
+        rules.append(
+            lambda v: (
+                f"must have at most {most_items} items"
+                if isinstance(v, list) and len(v) > most_items
+                else None
+            )
+        )
+    if "enum" in schema:
+        choices = list(schema["enum"])
+        rules.append(
+            lambda v: (
+                f"must be one of {', '.join(map(repr, choices))}" if v not in choices else None
+            )
+        )
+    item_checker = compile_checker(schema["items"]) if schema.get("items") else None
+    required = tuple(schema.get("required", ()))
+    properties = tuple(
+        (name, compile_checker(sub)) for name, sub in schema.get("properties", {}).items() if sub
+    )
+
+    def checker(value: Any, path: tuple[str | int, ...]) -> list[str]:
+        if allowed and (
+            not isinstance(value, allowed)
+            or ((value is True or value is False) and not bool_allowed)
+        ):
+            return [
+                f"{format_path(path) or 'the request'}: expected {type_names}, got {describe(value)}"
+            ]
+        problems = [broken for rule in rules if (broken := rule(value)) is not None]
+        if problems:
+            where = format_path(path) or "the request"
+            problems = [f"{where}: {broken}" for broken in problems]
+        if item_checker is not None and isinstance(value, list):
             for index, item in enumerate(value):
-                problems.extend(check(item, schema["items"], (*path, index)))
-    if isinstance(value, dict):
-        for name in schema.get("required", ()):
-            if value.get(name) is None:
-                problems.append(f"{format_path((*path, name))}: is required")
-        for name, sub in schema.get("properties", {}).items():
-            if value.get(name) is not None:
-                problems.extend(check(value[name], sub, (*path, name)))
-    return problems
+                problems.extend(item_checker(item, (*path, index)))
+        if isinstance(value, dict):
+            for name in required:
+                if value.get(name) is None:
+                    problems.append(f"{format_path((*path, name))}: is required")
+            for name, property_checker in properties:
+                if value.get(name) is not None:
+                    problems.extend(property_checker(value[name], (*path, name)))
+        return problems
+
+    return checker
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -269,8 +269,11 @@ class Client:
             exchange = self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
             items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
-        merged = _chunks.merge([e.json for e in exchanges], items, spec)
         last = exchanges[-1]
+        if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
+            merged = last.json  # one answer with one outcome per item: nothing to merge
+        else:
+            merged = _chunks.merge([e.json for e in exchanges], items, spec)
         return RawResponse(
             decode(endpoint, merged, last.status_code, last.content), tuple(exchanges)
         )
@@ -315,7 +318,7 @@ class Client:
             if is_success(response.status_code, payload):
                 return Exchange(
                     response.status_code,
-                    dict(response.headers),
+                    response.headers,
                     payload,
                     time.monotonic() - started,
                     attempt,
@@ -458,8 +461,11 @@ class AsyncClient:
             exchange = await self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
             items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
-        merged = _chunks.merge([e.json for e in exchanges], items, spec)
         last = exchanges[-1]
+        if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
+            merged = last.json  # one answer with one outcome per item: nothing to merge
+        else:
+            merged = _chunks.merge([e.json for e in exchanges], items, spec)
         return RawResponse(
             decode(endpoint, merged, last.status_code, last.content), tuple(exchanges)
         )
@@ -504,7 +510,7 @@ class AsyncClient:
             if is_success(response.status_code, payload):
                 return Exchange(
                     response.status_code,
-                    dict(response.headers),
+                    response.headers,
                     payload,
                     time.monotonic() - started,
                     attempt,
