@@ -33,7 +33,7 @@ def test_changed_description_makes_check_fail_with_a_diff_naming_the_files(spec_
     assert stale.code == 1
     assert "+++ " in stale.stdout and "(edited)" in stale.stdout
     assert "docs/imconnector.delete.messages.md" in stale.stderr
-    assert "client/src/bitrix24_rest/methods/imconnector.py" in stale.stderr
+    assert "client/src/bitrix24_rest/methods/_imconnector_delete_messages.py" in stale.stderr
     assert tree_bytes(out) == tree_bytes(GENERATED_DIR), "--check must write nothing"
 
     assert run_generator("--spec", spec_copy, "--out", out).code == 0

@@ -9,10 +9,10 @@ input order. An item the portal did not answer for is reported as failed, never 
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from typing import Any
 
+from bitrix24_rest import _runtime as _rt
 from bitrix24_rest._core import ItemResultsSpec
 
 NOT_ANSWERED = "The portal returned no result for this item"
@@ -29,36 +29,57 @@ def split(body: dict[str, Any], spec: ItemResultsSpec, size: int) -> list[dict[s
 
 
 def answered_items(payload: Any, spec: ItemResultsSpec) -> list[Any]:
-    """The outcome list inside an answer (empty when the answer has none)."""
+    """The outcome list inside an answer; empty when the answer has none.
+
+    A value of the wrong type on the way (a string where the list or an object holding it
+    should be) is not "no outcomes": it raises `DecodeError`, naming where.
+    """
     value = payload
-    for key in spec.response:
-        value = value.get(key) if isinstance(value, dict) else None
-    if isinstance(value, dict) and all(isinstance(k, str) and k.isdigit() for k in value):
-        value = [value[k] for k in sorted(value, key=int)]  # PHP's array-as-object
-    return value if isinstance(value, list) else []
+    for depth, key in enumerate(spec.response):
+        if value is None or value == []:  # absent, or PHP's empty array for an empty object
+            return []
+        if not isinstance(value, dict):
+            raise _rt.DecodeError(
+                f"expected an object, got {_rt.describe(value)}", spec.response[:depth]
+            )
+        value = value.get(key)
+    if value is None:
+        return []
+    if isinstance(value, dict):
+        value = _rt.php_list(value)
+    if not isinstance(value, list):
+        raise _rt.DecodeError(f"expected an array, got {_rt.describe(value)}", spec.response)
+    return value
 
 
 def align(payload: Any, sent: Sequence[Any], spec: ItemResultsSpec) -> list[Any]:
     """One outcome per sent item, in the order sent.
 
-    When the portal answered as many items as were sent, they pair up by position. Otherwise
-    they pair up by the spec's `match` keys (such as message.id and chat.id) where given, else by
-    position; every sent item left without an outcome gets a failed one.
+    Outcomes pair with items by position when the portal answered one per item and, where the
+    spec names `match` keys (such as message.id and chat.id), the keys agree (or the portal left
+    them out). Otherwise they pair by those keys; without keys, by position. Every sent item
+    left without an outcome gets a failed one, and an outcome for something not sent is dropped.
     """
     answered = answered_items(payload, spec)
-    if len(answered) == len(sent):
-        return list(answered)
     if not spec.match:
+        if len(answered) == len(sent):
+            return answered
         return [
             answered[i] if i < len(answered) else failed_outcome(item, spec)
             for i, item in enumerate(sent)
         ]
+    sent_keys = [_key(item, spec.match) for item in sent]
+    answered_keys = [_key(outcome, spec.match) for outcome in answered]
+    if len(answered) == len(sent) and all(
+        a == s or None in a for a, s in zip(answered_keys, sent_keys, strict=True)
+    ):
+        return answered
     pool: dict[tuple[Any, ...], list[Any]] = {}
-    for outcome in answered:
-        pool.setdefault(_key(outcome, spec.match), []).append(outcome)
+    for key, outcome in zip(answered_keys, answered, strict=True):
+        pool.setdefault(key, []).append(outcome)
     result = []
-    for item in sent:
-        candidates = pool.get(_key(item, spec.match))
+    for key, item in zip(sent_keys, sent, strict=True):
+        candidates = pool.get(key)
         result.append(candidates.pop(0) if candidates else failed_outcome(item, spec))
     return result
 
@@ -69,7 +90,7 @@ def failed_outcome(item: Any, spec: ItemResultsSpec) -> dict[str, Any]:
     for path in spec.match:
         value = _get(item, path)
         if value is not None:
-            _put(outcome, path, copy.deepcopy(value))
+            _put(outcome, path, value)
     outcome[spec.success] = False
     if spec.errors:
         outcome[spec.errors] = [NOT_ANSWERED]
@@ -79,13 +100,13 @@ def failed_outcome(item: Any, spec: ItemResultsSpec) -> dict[str, Any]:
 def merge(payloads: Sequence[Any], items: list[Any], spec: ItemResultsSpec) -> Any:
     """The first answer with its outcome list replaced by `items` (all chunks, in order)."""
     base = next((p for p in payloads if isinstance(p, dict)), None)
-    merged: dict[str, Any] = copy.deepcopy(base) if base is not None else {}
+    # Only the objects on the way to the list are copied: the rest is shared, never changed.
+    merged: dict[str, Any] = dict(base) if base is not None else {}
     node = merged
     for key in spec.response[:-1]:
         child = node.get(key)
-        if not isinstance(child, dict):
-            child = {}
-            node[key] = child
+        child = dict(child) if isinstance(child, dict) else {}
+        node[key] = child
         node = child
     node[spec.response[-1]] = items
     return merged
@@ -96,7 +117,10 @@ def _key(value: Any, paths: tuple[str, ...]) -> tuple[Any, ...]:
 
 
 def _hashable(value: Any) -> Any:
-    return value if isinstance(value, (str, int, float, bool, type(None))) else repr(value)
+    # Ids are strings, but the portal may echo them as numbers: 1002 matches "1002".
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value if isinstance(value, (str, bool, type(None))) else repr(value)
 
 
 def _get(value: Any, path: str) -> Any:

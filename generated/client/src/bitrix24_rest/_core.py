@@ -8,6 +8,7 @@ Kept free of I/O so that `Client` and `AsyncClient` differ only in how they wait
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -182,14 +183,15 @@ def reset_at(payload: Any) -> float | None:
     """`time.operating_reset_at` of an answer, if it carries one."""
     value = payload.get("time") if isinstance(payload, dict) else None
     value = value.get("operating_reset_at") if isinstance(value, dict) else None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None
+    try:
+        moment = (
+            float(value)
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            else None
+        )
+    except (ValueError, OverflowError):
+        return None
+    return moment if moment is not None and math.isfinite(moment) else None
 
 
 def is_success(status: int, payload: Any) -> bool:
@@ -205,6 +207,8 @@ def failure(endpoint: Endpoint[Any], status: int, payload: Any, content: bytes) 
     code = error_code(payload)
     if code is not None:
         description = payload.get("error_description")
+        if isinstance(description, (int, float)) and not isinstance(description, bool):
+            description = str(description)
         return error_from_answer(
             code,
             redact(description) if isinstance(description, str) else "",

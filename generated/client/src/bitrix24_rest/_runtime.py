@@ -56,9 +56,11 @@ def describe(value: Any) -> str:
 
 
 def as_object(value: Any) -> Mapping[str, Any]:
-    """`value` if it is a JSON object."""
+    """`value` if it is a JSON object; PHP's empty array `[]` is read as an empty object."""
     if isinstance(value, dict):
         return value
+    if isinstance(value, list) and not value:
+        return {}
     raise DecodeError(f"expected an object, got {describe(value)}")
 
 
@@ -82,8 +84,11 @@ def as_int(value: Any) -> int:
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+\s*", value):
-        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]+\s*", value):
+        try:
+            return int(value)
+        except ValueError:  # past Python's limit on digits in one conversion
+            raise DecodeError(f"integer too long ({len(value)} characters)") from None
     raise DecodeError(f"expected an integer, got {describe(value)}")
 
 
@@ -117,6 +122,19 @@ def as_bool(value: Any) -> bool:
     raise DecodeError(f"expected a boolean, got {describe(value)}")
 
 
+def php_list(value: dict[str, Any]) -> list[Any] | dict[str, Any]:
+    """An object whose keys are all array indexes ({}, {"0": ..., "1": ...}) as the list PHP meant.
+
+    Anything else comes back unchanged.
+    """
+    indexed = []
+    for key, item in value.items():
+        if not (isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 18):
+            return value
+        indexed.append((int(key), item))
+    return [item for _, item in sorted(indexed, key=lambda pair: pair[0])]
+
+
 def list_of(decode: Callable[[Any], T]) -> Callable[[Any], list[T]]:
     """A reader for a JSON array whose items `decode` reads.
 
@@ -125,8 +143,8 @@ def list_of(decode: Callable[[Any], T]) -> Callable[[Any], list[T]]:
     """
 
     def read(value: Any) -> list[T]:
-        if isinstance(value, dict) and all(isinstance(k, str) and k.isdigit() for k in value):
-            value = [value[k] for k in sorted(value, key=int)]
+        if isinstance(value, dict):
+            value = php_list(value)
         if not isinstance(value, list):
             raise DecodeError(f"expected an array, got {describe(value)}")
         items = []

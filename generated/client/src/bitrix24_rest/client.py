@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import httpx
 
 from bitrix24_rest import _chunks, _retry, _secrets
+from bitrix24_rest import _runtime as _rt
 from bitrix24_rest._auth import (
     DEFAULT_TOKEN_URL,
     OAuthApp,
@@ -39,6 +40,7 @@ from bitrix24_rest._core import (
     check_context,
     decode,
     error_code,
+    excerpt,
     failure,
     is_success,
     parse_json,
@@ -47,7 +49,7 @@ from bitrix24_rest._core import (
 )
 from bitrix24_rest._pacer import STANDARD_PLAN, Pacer, RateLimit
 from bitrix24_rest._retry import RetryPolicy
-from bitrix24_rest.errors import ConfigurationError, TransportError
+from bitrix24_rest.errors import ConfigurationError, TransportError, UnexpectedResponseError
 
 if TYPE_CHECKING:
     from bitrix24_rest.methods.imconnector import AsyncImconnectorMethods, ImconnectorMethods
@@ -144,6 +146,15 @@ class _Settings:
     def describe(self, name: str) -> str:
         where = self.connection.base_url if self.connection.context == APPLICATION else "webhook"
         return f"{name}({_secrets.redact(where)!r})"
+
+
+class _UndecodableBodyError(Exception):
+    """An answer arrived, but its body does not decode as its Content-Encoding says."""
+
+    def __init__(self, status: int, raw: bytes) -> None:
+        super().__init__(status)
+        self.status = status
+        self.raw = raw
 
 
 def _log_attempt(endpoint: Endpoint[Any], attempt: int, status: int | str, started: float) -> None:
@@ -268,7 +279,15 @@ class Client:
         for chunk in _chunks.split(body, spec, self._settings.chunk_size(endpoint)):
             exchange = self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
-            items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+            try:
+                items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+            except _rt.DecodeError as exc:
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exchange.status_code,
+                    f"does not match the spec at {exc}",
+                    excerpt(exchange.content),
+                ) from None
         last = exchanges[-1]
         if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
             merged = last.json  # one answer with one outcome per item: nothing to merge
@@ -295,7 +314,15 @@ class Client:
             generation, sent = settings.authorize(body)
             started = time.monotonic()
             try:
-                response = self._http.post(url, json=sent, **_timeout_arguments(timeout))
+                response, content = self._post(url, sent, timeout)
+            except _UndecodableBodyError as exc:
+                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exc.status,
+                    "the body cannot be decoded as its Content-Encoding says",
+                    excerpt(exc.raw),
+                ) from None
             except httpx.HTTPError as exc:
                 reason = (
                     f"timed out ({type(exc).__name__})"
@@ -313,7 +340,6 @@ class Client:
                 time.sleep(verdict.delay)
                 continue
             _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
-            content = response.content
             payload = parse_json(content)
             if is_success(response.status_code, payload):
                 return Exchange(
@@ -343,6 +369,31 @@ class Client:
                 raise failure(endpoint, response.status_code, payload, content)
             _log_retry(endpoint, verdict, retry, settings.retry)
             time.sleep(verdict.delay)
+
+    def _post(
+        self, url: str, body: dict[str, Any], timeout: Timeout
+    ) -> tuple[httpx.Response, bytes]:
+        """POST `body` as JSON; the answer and its whole body (read here, to tell a body that
+        cannot be decoded from a connection that failed)."""
+        request = self._http.build_request("POST", url, json=body, **_timeout_arguments(timeout))
+        response = self._http.send(request, stream=True)
+        try:
+            if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
+                return response, response.read()
+            # Read the body as sent, then decode it, so that a body that is not what its
+            # Content-Encoding says can be reported with its first bytes.
+            raw = b"".join([chunk for chunk in response.iter_raw()])
+            try:
+                return (
+                    response,
+                    httpx.Response(
+                        response.status_code, headers=response.headers, content=raw
+                    ).content,
+                )
+            except httpx.DecodingError:
+                raise _UndecodableBodyError(response.status_code, raw) from None
+        finally:
+            response.close()
 
     def _refresh(self, seen_generation: int) -> None:
         """Renew the token pair once, however many calls found it expired at the same time."""
@@ -460,7 +511,15 @@ class AsyncClient:
         for chunk in _chunks.split(body, spec, self._settings.chunk_size(endpoint)):
             exchange = await self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
-            items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+            try:
+                items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+            except _rt.DecodeError as exc:
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exchange.status_code,
+                    f"does not match the spec at {exc}",
+                    excerpt(exchange.content),
+                ) from None
         last = exchanges[-1]
         if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
             merged = last.json  # one answer with one outcome per item: nothing to merge
@@ -487,7 +546,15 @@ class AsyncClient:
             generation, sent = settings.authorize(body)
             started = time.monotonic()
             try:
-                response = await self._http.post(url, json=sent, **_timeout_arguments(timeout))
+                response, content = await self._post(url, sent, timeout)
+            except _UndecodableBodyError as exc:
+                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exc.status,
+                    "the body cannot be decoded as its Content-Encoding says",
+                    excerpt(exc.raw),
+                ) from None
             except httpx.HTTPError as exc:
                 reason = (
                     f"timed out ({type(exc).__name__})"
@@ -505,7 +572,6 @@ class AsyncClient:
                 await _async_sleep(verdict.delay)
                 continue
             _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
-            content = response.content
             payload = parse_json(content)
             if is_success(response.status_code, payload):
                 return Exchange(
@@ -535,6 +601,31 @@ class AsyncClient:
                 raise failure(endpoint, response.status_code, payload, content)
             _log_retry(endpoint, verdict, retry, settings.retry)
             await _async_sleep(verdict.delay)
+
+    async def _post(
+        self, url: str, body: dict[str, Any], timeout: Timeout
+    ) -> tuple[httpx.Response, bytes]:
+        """POST `body` as JSON; the answer and its whole body (read here, to tell a body that
+        cannot be decoded from a connection that failed)."""
+        request = self._http.build_request("POST", url, json=body, **_timeout_arguments(timeout))
+        response = await self._http.send(request, stream=True)
+        try:
+            if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
+                return response, await response.aread()
+            # Read the body as sent, then decode it, so that a body that is not what its
+            # Content-Encoding says can be reported with its first bytes.
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            try:
+                return (
+                    response,
+                    httpx.Response(
+                        response.status_code, headers=response.headers, content=raw
+                    ).content,
+                )
+            except httpx.DecodingError:
+                raise _UndecodableBodyError(response.status_code, raw) from None
+        finally:
+            await response.aclose()
 
     async def _refresh(self, seen_generation: int) -> None:
         """Renew the token pair once, however many calls found it expired at the same time."""
