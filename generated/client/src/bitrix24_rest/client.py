@@ -276,11 +276,15 @@ class Client:
             )
         exchanges: list[Exchange] = []
         items: list[Any] = []
+        answered_as_sent = True
         for chunk in _chunks.split(body, spec, self._settings.chunk_size(endpoint)):
             exchange = self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
             try:
-                items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+                aligned = _chunks.align(exchange.json, chunk.get(spec.request) or [], spec)
+                answered_as_sent = answered_as_sent and aligned is _chunks.answered_items(
+                    exchange.json, spec
+                )
             except _rt.DecodeError as exc:
                 raise UnexpectedResponseError(
                     endpoint.method,
@@ -288,9 +292,10 @@ class Client:
                     f"does not match the spec at {exc}",
                     excerpt(exchange.content),
                 ) from None
+            items.extend(aligned)
         last = exchanges[-1]
-        if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
-            merged = last.json  # one answer with one outcome per item: nothing to merge
+        if len(exchanges) == 1 and answered_as_sent:
+            merged = last.json  # one answer with one outcome per item, in order: nothing to merge
         else:
             merged = _chunks.merge([e.json for e in exchanges], items, spec)
         return RawResponse(
@@ -508,11 +513,15 @@ class AsyncClient:
             )
         exchanges: list[Exchange] = []
         items: list[Any] = []
+        answered_as_sent = True
         for chunk in _chunks.split(body, spec, self._settings.chunk_size(endpoint)):
             exchange = await self._exchange(endpoint, chunk, timeout)
             exchanges.append(exchange)
             try:
-                items.extend(_chunks.align(exchange.json, chunk.get(spec.request) or [], spec))
+                aligned = _chunks.align(exchange.json, chunk.get(spec.request) or [], spec)
+                answered_as_sent = answered_as_sent and aligned is _chunks.answered_items(
+                    exchange.json, spec
+                )
             except _rt.DecodeError as exc:
                 raise UnexpectedResponseError(
                     endpoint.method,
@@ -520,9 +529,10 @@ class AsyncClient:
                     f"does not match the spec at {exc}",
                     excerpt(exchange.content),
                 ) from None
+            items.extend(aligned)
         last = exchanges[-1]
-        if len(exchanges) == 1 and items == _chunks.answered_items(last.json, spec):
-            merged = last.json  # one answer with one outcome per item: nothing to merge
+        if len(exchanges) == 1 and answered_as_sent:
+            merged = last.json  # one answer with one outcome per item, in order: nothing to merge
         else:
             merged = _chunks.merge([e.json for e in exchanges], items, spec)
         return RawResponse(
