@@ -57,6 +57,8 @@ MODEL_MEMBERS = {"extra_fields", "from_dict", "to_dict"}
 DEFAULT_CHUNK_SIZE = 50
 # Keyword arguments every generated method takes besides the request's properties.
 CALL_OPTIONS = {"timeout"}
+# What Client and AsyncClient define themselves; a namespace of that name gets a trailing "_".
+CLIENT_MEMBERS = {"call", "call_raw", "close", "aclose", "tokens"}
 # Properties a response with per-item outcomes gets.
 ENVELOPE_MEMBERS = {"items", "failed", "succeeded", "all_succeeded"}
 # Exception names the generated errors module defines itself.
@@ -187,15 +189,16 @@ class _ApiBuilder:
                     self.problem(op.location, f"duplicate {what} '{key}' (also at {where})")
                 else:
                     first[key] = op
+        # Each method is also reached as <function>_raw: that name must not be another method's.
         seen: dict[tuple[str, str], _OpDraft] = {}
         for op in ops:
-            key = (op.namespace, op.function)
-            if key in seen and seen[key].method != op.method:
-                self.problem(
-                    op.location,
-                    f"methods '{seen[key].method}' and '{op.method}' both become client.{op.namespace}.{op.function}",
-                )
-            seen.setdefault(key, op)
+            for key in ((op.namespace, op.function), (op.namespace, op.function + "_raw")):
+                if key in seen and seen[key].method != op.method:
+                    self.problem(
+                        op.location,
+                        f"methods '{seen[key].method}' and '{op.method}' both become client.{key[0]}.{key[1]}",
+                    )
+                seen.setdefault(key, op)
 
     def line(self, location: Location) -> int:
         return self.spec.documents[location.path].line_of(location.pointer)
@@ -246,7 +249,7 @@ class _ApiBuilder:
             operation_id=operation_id,
             http_method=http_method.upper(),
             path=key,
-            namespace=naming.attribute_name(segments[0]),
+            namespace=_namespace_attribute(segments[0]),
             function=naming.attribute_name(".".join(segments[1:])),
             module=naming.safe_identifier(naming.snake_case(method), fallback="method"),
             security=op.get("security", self.spec.documents[op_location.path].data.get("security")),
@@ -674,8 +677,8 @@ class _ApiBuilder:
         if types == "object" or (types is None and "properties" in schema):
             return self.object_type(location, schema, hint, owner), nullable
         if types == "array":
-            item = self.type_of(location.child("items"), schema.get("items", {}), f"{hint}Item", owner)
-            return _list_of(item), nullable
+            item, item_nullable = self.typed(location.child("items"), schema.get("items", {}), f"{hint}Item", owner)
+            return _list_of(_or_none(item) if item_nullable else item), nullable
         if types in PRIMITIVES:
             annotation, decoder = PRIMITIVES[types]
             enum = tuple(schema.get("enum", ())) if isinstance(schema.get("enum"), list) else ()
@@ -703,11 +706,10 @@ class _ApiBuilder:
     def object_type(self, location: Location, schema: dict[str, Any], hint: str, owner: str) -> TypeRef:
         if not schema.get("properties"):
             extra = schema.get("additionalProperties")
-            value = (
-                self.type_of(location.child("additionalProperties"), extra, f"{hint}Value", owner)
-                if isinstance(extra, dict)
-                else ANY
-            )
+            value = ANY
+            if isinstance(extra, dict):
+                value, value_nullable = self.typed(location.child("additionalProperties"), extra, f"{hint}Value", owner)
+                value = _or_none(value) if value_nullable else value
             return TypeRef(
                 kind="object",
                 annotation=f"dict[str, {value.annotation}]",
@@ -985,6 +987,12 @@ def _name_exceptions(operations: tuple[Operation, ...]) -> tuple[Operation, ...]
     )
 
 
+def _namespace_attribute(segment: str) -> str:
+    """The client attribute for a namespace; never one that hides a member of the client."""
+    name = naming.attribute_name(segment)
+    return name + "_" if name in CLIENT_MEMBERS else name
+
+
 def error_class_name(code: str) -> str:
     """`ERROR_ARGUMENT` -> `ArgumentError`, `expired_token` -> `ExpiredTokenError`."""
     stem = re.sub(r"^ERROR_", "", code, flags=re.IGNORECASE) or code
@@ -1035,6 +1043,19 @@ def _model_type(name: str) -> TypeRef:
         decoder=f"{name}.from_dict",
         label=name,
         model=name,
+    )
+
+
+def _or_none(type_ref: TypeRef) -> TypeRef:
+    """`type_ref` that may also be null (an array item or map value the spec allows to be null)."""
+    if type_ref.kind == "any":
+        return type_ref
+    return dataclasses.replace(
+        type_ref,
+        annotation=f"{type_ref.annotation} | None",
+        param_annotation=f"{type_ref.param_annotation} | None",
+        decoder=f"_rt.or_none({type_ref.decoder})",
+        label=f"{type_ref.label} or null",
     )
 
 

@@ -57,6 +57,11 @@ class TypeRef:
     model: str | None = None
     enum: tuple[Any, ...] = ()
 
+    @property
+    def label_text(self) -> Text:
+        """The docs label in each escaped form (an enum's values may hold any text)."""
+        return Text.of(self.label)
+
 
 @dataclass(frozen=True)
 class Field:
@@ -70,6 +75,11 @@ class Field:
     description: Text
     wire_literal: str
     constraints: tuple[str, ...]
+
+    @property
+    def constraint_text(self) -> Text:
+        """The constraints as one escaped text (a pattern may hold backslashes and pipes)."""
+        return Text.of(", ".join(self.constraints))
 
     @property
     def name_literal(self) -> str:

@@ -120,4 +120,12 @@ def markdown_cell(text: str) -> str:
 def markdown_text(text: str) -> str:
     """Prose for a Markdown page: paragraphs kept, raw HTML neutralised."""
     paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text.strip())]
-    return "\n\n".join(p.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for p in paragraphs if p)
+    # A run of three backticks or tildes would open a code fence that swallows the page.
+    return "\n\n".join(
+        re.sub(r"([`~]{3,})", lambda m: "\\" + "\\".join(m.group(1)), p)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        for p in paragraphs
+        if p
+    )

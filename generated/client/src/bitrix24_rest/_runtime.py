@@ -122,6 +122,15 @@ def as_bool(value: Any) -> bool:
     raise DecodeError(f"expected a boolean, got {describe(value)}")
 
 
+def or_none(decode: Callable[[Any], T]) -> Callable[[Any], T | None]:
+    """A reader that passes null through and reads anything else with `decode`."""
+
+    def read(value: Any) -> T | None:
+        return None if value is None else decode(value)
+
+    return read
+
+
 def php_list(value: dict[str, Any]) -> list[Any] | dict[str, Any]:
     """An object whose keys are all array indexes ({}, {"0": ..., "1": ...}) as the list PHP meant.
 
