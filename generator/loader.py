@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Iterator
@@ -34,9 +35,22 @@ class Document:
     name: str
     display: str
     data: Any
-    lines: dict[str, int] = field(repr=False, compare=False)
+    text: str = field(repr=False, compare=False)
     digest: str = field(default="", repr=False, compare=False)
     """SHA-256 of the file's text, to tell whether cached work on it still holds."""
+
+    @functools.cached_property
+    def lines(self) -> dict[str, int]:
+        """The line of every JSON pointer in the file.
+
+        Built on first use only: a spec without problems never needs it, and for a large API
+        the map would cost more memory than the data itself.
+        """
+        builder = _DataBuilder(self.display, record=True)
+        node = yaml.compose(self.text, Loader=_Loader)
+        if node is not None:
+            builder.build(node, "")
+        return builder.lines
 
     def line_of(self, pointer: str) -> int:
         """The line of the closest node at or above `pointer` (1 when nothing matches)."""
@@ -172,15 +186,16 @@ def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem
         return None, [Problem(display, 1, f"YAML error: {' '.join(str(exc).split())}")]
     if node is None:
         return None, [Problem(display, 1, "the file is empty; expected an OpenAPI document")]
-    builder = _DataBuilder(display)
+    builder = _DataBuilder(display, record=False)
     data = builder.build(node, "")
+    if builder.problems:  # walk again, naming every place precisely
+        builder = _DataBuilder(display, record=True)
+        data = builder.build(node, "")
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         problem = Problem(display, node.start_mark.line + 1, f"expected a mapping at the top level, got {kind}", "")
         return None, [problem]
-    document = Document(
-        name=name, display=display, data=data, lines=builder.lines, digest=hashlib.sha256(raw).hexdigest()
-    )
+    document = Document(name=name, display=display, data=data, text=text, digest=hashlib.sha256(raw).hexdigest())
     return document, builder.problems
 
 
@@ -201,17 +216,23 @@ def _yaml_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 
 class _DataBuilder:
-    """Turns a composed YAML node tree into JSON-like data, recording each pointer's line."""
+    """Turns a composed YAML node tree into JSON-like data.
 
-    def __init__(self, display: str) -> None:
+    With `record`, it also notes each JSON pointer's line; without, it builds no pointers at all
+    (the fast path for files without problems) and marks problems at the file's root.
+    """
+
+    def __init__(self, display: str, *, record: bool = True) -> None:
         self.display = display
+        self.record = record
         self.lines: dict[str, int] = {}
         self.problems: list[Problem] = []
         self._constructor = yaml.constructor.SafeConstructor()
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node, pointer: str) -> Any:
-        self.lines[pointer] = node.start_mark.line + 1
+        if self.record:
+            self.lines[pointer] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, pointer)
         if id(node) in self._active:  # a YAML alias that contains itself
@@ -220,6 +241,8 @@ class _DataBuilder:
         self._active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
+                if not self.record:
+                    return [self.build(item, "") for item in node.value]
                 return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
             assert isinstance(node, yaml.MappingNode)
             return dict(self._pairs(node, pointer))
@@ -237,7 +260,7 @@ class _DataBuilder:
             if key == "<<":
                 self.problems.append(Problem(self.display, line, "YAML merge keys ('<<') are not supported", pointer))
                 continue
-            child = f"{pointer}/{escape_pointer_token(key)}"
+            child = f"{pointer}/{escape_pointer_token(key)}" if self.record else ""
             if key in seen:
                 self.problems.append(
                     Problem(self.display, line, f"duplicate key '{key}' (first at line {seen[key]})", child)
@@ -245,7 +268,8 @@ class _DataBuilder:
                 continue
             seen[key] = line
             value = self.build(value_node, child)
-            self.lines[child] = line
+            if self.record:
+                self.lines[child] = line
             yield key, value
 
     def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
