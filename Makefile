@@ -29,5 +29,8 @@ lint:
 	$(BIN)/mypy --strict generator
 	cd $(CLIENT) && $(abspath $(BIN))/ruff check --no-cache . && $(abspath $(BIN))/mypy --strict src
 
+bench:
+	$(PY) -m benchmarks.run
+
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache
