@@ -28,9 +28,11 @@ lint:
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy --strict generator
 	cd $(CLIENT) && $(abspath $(BIN))/ruff check --no-cache . && $(abspath $(BIN))/mypy --strict src
+	$(BIN)/ruff check --no-cache --isolated --select E,F,W,I,B --line-length 120 --ignore E501 generated/tests
+	$(BIN)/ruff check benchmarks
 
 bench:
 	$(PY) -m benchmarks.run
 
 clean:
-	rm -rf .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .pytest_cache .mypy_cache .ruff_cache .hypothesis .cache benchmarks/.work

@@ -155,6 +155,9 @@ class _ApiBuilder:
                 found = self.operation(Location(path, "/paths").child(key), key, item)
                 if found is not None:
                     drafts_ops.append(found)
+        if not drafts_ops and not self.problems:
+            first = self.spec.entries[0] if self.spec.entries else next(iter(self.spec.documents))
+            self.problem(Location(first, ""), "no methods found: no file of the spec has a path like '/crm.deal.get'")
         self.check_unique(drafts_ops)
         operations = _name_exceptions(self.finish_operations(drafts_ops))
         modules = self.place_models(operations)
@@ -214,6 +217,7 @@ class _ApiBuilder:
             return None
         if len(present) > 1:
             self.problem(location, f"one operation per method path expected, found {', '.join(present)}")
+            return None
         http_method = present[0]
         op_location = item_location.child(http_method)
         op = item[http_method]
@@ -303,6 +307,9 @@ class _ApiBuilder:
             )
         failure_counts = tuple(_failures(e.value, item_results) for e in response_examples)
         errors = self.errors(d)
+        failure_example = _failure_example(
+            response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
+        )
         item_counts = tuple(len(_items_at(e.value, item_results)) for e in response_examples)
         return Operation(
             method=d.method,
@@ -335,19 +342,10 @@ class _ApiBuilder:
             response_models=self.models_from(response_model.name) if response_model else (),
             failure_counts=failure_counts,
             item_counts=item_counts,
-            failure_example=_failure_example(
-                response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
-            ),
+            failure_example=failure_example,
             required_cases=_required_cases(params),
             test_data_literal=_test_data_literal(
-                params,
-                request_examples[0],
-                response_examples,
-                failure_counts,
-                errors,
-                _failure_example(
-                    response_examples, failure_counts, item_results, _sent_items(request_examples[0], item_results)
-                ),
+                params, request_examples[0], response_examples, failure_counts, errors, failure_example
             ),
         )
 
@@ -414,6 +412,13 @@ class _ApiBuilder:
             self.problem(media_location.child("schema"), "the request body schema must be an object with properties")
             return None, {}, ()
         model = self.model_by_name(type_ref.model)
+        for f in model.fields:
+            if f.required and f.nullable:
+                self.problem(
+                    media_location.child("schema"),
+                    f"unsupported construct: required argument '{f.wire_name}' may be null; the client treats None "
+                    "as 'not given', so make it optional or not nullable",
+                )
         examples = self.examples(media_location, media_data)
         return model, self.validation_schema(schema_location, schema), examples
 
@@ -429,12 +434,17 @@ class _ApiBuilder:
         media = self.json_media(
             location.child("content"), response.get("content") if isinstance(response, dict) else None, "the response"
         )
+        envelope = "the success response must be an application/json object schema (the {result, time} envelope)"
         if media is None:
+            self.problem(location, f"unsupported construct: {envelope}")
             return None, ANY, (), {}
         media_location, media_data = media
         schema = media_data.get("schema", {})
         type_ref = self.type_of(media_location.child("schema"), schema, f"{stem}Response", d.module)
-        model = self.model_by_name(type_ref.model) if type_ref.kind == "model" and type_ref.model else None
+        if type_ref.kind != "model" or not type_ref.model:
+            self.problem(media_location.child("schema"), f"unsupported construct: {envelope}")
+            return None, ANY, (), {}
+        model = self.model_by_name(type_ref.model)
         shape = self.validation_schema(media_location.child("schema"), schema)
         return model, type_ref, self.examples(media_location, media_data), shape
 
@@ -510,17 +520,14 @@ class _ApiBuilder:
         return cases
 
     def error_case(self, status: int | None, code: str, message: str, when: str, *, system: bool) -> ErrorCase:
-        body = {"error": code, "error_description": message}
         return ErrorCase(
             status=status,
             code=code,
             code_literal=repr(code),
             message=Text.of(message),
-            message_literal=repr(message),
             when=Text.of(when),
             exception=error_class_name(code),
             system=system,
-            body_literal=repr(body),
         )
 
     def error_classes(self, operations: tuple[Operation, ...]) -> tuple[ErrorClass, ...]:
@@ -925,7 +932,10 @@ class _ApiBuilder:
             imports=tuple((module, tuple(sorted(names))) for module, names in sorted(needed.items())),
             abc_imports=_names_used((op,), ("Mapping", "Sequence")),
             typing_imports=("TYPE_CHECKING", *_names_used((op,), ("Any",))),
-            class_name=naming.pascal_case(op.function),
+            mixin_name=f"{naming.pascal_case(op.function)}Method",
+            async_mixin_name=f"Async{naming.pascal_case(op.function)}Method",
+            method_module=f"_{op.module}",
+            raw_function=f"{op.function}_raw",
         )
 
     def namespaces(self, operations: tuple[Operation, ...]) -> tuple[Namespace, ...]:
@@ -1023,7 +1033,6 @@ def _example(name: str, example: dict[str, Any]) -> Example:
         summary=Text.of(example.get("summary") if isinstance(example.get("summary"), str) else ""),
         description=Text.of(example.get("description") if isinstance(example.get("description"), str) else ""),
         value=value,
-        literal=repr(value),
         json=json.dumps(value, indent=2, ensure_ascii=False),
     )
 
@@ -1205,6 +1214,8 @@ def _constraints(schema: dict[str, Any]) -> tuple[str, ...]:
         "maxItems": "at most {} items",
         "minimum": "at least {}",
         "maximum": "at most {}",
+        "exclusiveMinimum": "more than {}",
+        "exclusiveMaximum": "less than {}",
         "pattern": "matches `{}`",
     }
     return tuple(label.format(schema[key]) for key, label in labels.items() if key in schema)

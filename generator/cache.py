@@ -2,9 +2,8 @@
 
 Formatting with black and validating with openapi-spec-validator are the slow stages; both are
 pure functions of their input (and of the tool's version), so their results are stored under
-the SHA-256 of everything that determines them. A wrong or missing entry only costs time:
-entries are written atomically, read back verified by their key, and any error disables the
-cache for the run instead of failing it.
+the SHA-256 of everything that determines them. Entries are written atomically (never seen
+half-written), and any error disables the cache for the run instead of failing it.
 
 Location: `$GENERATOR_CACHE_DIR`, else `.cache/generator` in the project. `GENERATOR_CACHE=0`
 (or `--no-cache`) turns it off.
@@ -35,8 +34,6 @@ class Cache:
 
     def __init__(self, root: Path | None) -> None:
         self.root = root
-        self.hits = 0
-        self.misses = 0
 
     @classmethod
     def default(cls) -> Cache:
@@ -51,12 +48,9 @@ class Cache:
         if self.root is None:
             return None
         try:
-            value = (self.root / kind / key[:2] / key).read_bytes()
+            return (self.root / kind / key[:2] / key).read_bytes()
         except OSError:
-            self.misses += 1
             return None
-        self.hits += 1
-        return value
 
     def put(self, kind: str, key: str, value: bytes) -> None:
         """Store `value`; a failure turns the cache off for the rest of the run."""

@@ -68,6 +68,9 @@ def _text(section: dict[str, Any], key: str, pyproject: Path) -> str:
     value = section.get(key)
     if not isinstance(value, str) or not value:
         raise UsageError(f"{pyproject}: [tool.generator] needs a non-empty string '{key}'")
+    # These go verbatim into TOML, Python strings and docstrings of the generated package.
+    if any(c in value for c in '"\\`\n\r') or not value.isprintable():
+        raise UsageError(f"{pyproject}: [tool.generator] '{key}' may not contain quotes, backslashes or line breaks")
     return value
 
 

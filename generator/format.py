@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from black.mode import Mode
 
 LINE_LENGTH = 100
+TARGET = "PY310"
+# Everything that shapes black's output besides its version; the cache key is made from it.
+MODE_SETTINGS = {"target_versions": TARGET, "line_length": LINE_LENGTH, "string_normalization": True}
 PARALLEL_FROM = 8  # files to format before forking workers pays off
 
 
@@ -31,13 +34,17 @@ def black_mode() -> Mode:
     """The one black configuration (with black's exact version pinned in pyproject.toml)."""
     from black.mode import Mode, TargetVersion
 
-    return Mode(target_versions={TargetVersion.PY310}, line_length=LINE_LENGTH, string_normalization=True)
+    return Mode(
+        target_versions={TargetVersion[TARGET]},
+        line_length=LINE_LENGTH,
+        string_normalization=bool(MODE_SETTINGS["string_normalization"]),
+    )
 
 
 def _cache_key(source: str) -> str:
     from importlib.metadata import version
 
-    return digest("black", version("black"), f"py310/{LINE_LENGTH}", source)
+    return digest("black", version("black"), repr(sorted(MODE_SETTINGS.items())), source)
 
 
 def format_python(path: str, source: str) -> str:

@@ -148,16 +148,6 @@ class Model:
     source: str
     item_results: ItemResults | None = None
 
-    @property
-    def init_fields(self) -> tuple[Field, ...]:
-        """Fields in constructor order: those without a default first, as dataclasses require."""
-        return tuple(f for f in self.fields if not f.optional) + tuple(f for f in self.fields if f.optional)
-
-    @property
-    def wire_names_literal(self) -> str:
-        """The wire names as a Python set literal (for telling known fields from unknown)."""
-        return "frozenset({" + ", ".join(f.wire_literal for f in self.fields) + "})" if self.fields else "frozenset()"
-
 
 @dataclass(frozen=True)
 class Example:
@@ -167,7 +157,6 @@ class Example:
     summary: Text
     description: Text
     value: Any
-    literal: str
     json: str
 
     @property
@@ -184,11 +173,9 @@ class ErrorCase:
     code: str
     code_literal: str
     message: Text
-    message_literal: str
     when: Text
     exception: str
     system: bool
-    body_literal: str
 
 
 @dataclass(frozen=True)
@@ -259,8 +246,14 @@ class Operation:
     """Model modules and names the method's signature mentions (set once models are placed)."""
     abc_imports: tuple[str, ...] = ()
     typing_imports: tuple[str, ...] = ()
-    class_name: str = ""
-    """Stem of the generated method classes (`DeleteMessages`: `DeleteMessagesMethod`)."""
+    mixin_name: str = ""
+    """The class holding the method for `Client` (`DeleteMessagesMethod`), set with `imports`."""
+    async_mixin_name: str = ""
+    """The same for `AsyncClient` (`AsyncDeleteMessagesMethod`)."""
+    method_module: str = ""
+    """The module of those classes (`_imconnector_delete_messages`)."""
+    raw_function: str = ""
+    """The twin that also returns the HTTP answers (`delete_messages_raw`)."""
 
     @property
     def passthrough_example(self) -> Example:
@@ -280,6 +273,12 @@ class Operation:
             if isinstance(sent, list) and count == len(sent):
                 return example
         return self.response_examples[0]
+
+    @property
+    def tested_models(self) -> tuple[str, ...]:
+        """The model classes the generated tests check results against, in import order."""
+        names = {self.response_type.model, self.item_results.item_model if self.item_results else None}
+        return tuple(sorted((n for n in names if n), key=lambda n: (n.lower(), n)))
 
     @property
     def call(self) -> Call:

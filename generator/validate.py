@@ -15,12 +15,15 @@ from generator.cache import NO_CACHE, Cache, digest
 from generator.loader import SpecSet, referenced_files
 from generator.problems import Problem
 
-_CHECKER_SOURCE = Path(__file__).with_name("oas_check.py")
+# The code that shapes a file's findings: a change to any of it makes cached findings stale.
+_CHECKER_SOURCES = tuple(Path(__file__).with_name(name) for name in ("oas_check.py", "loader.py", "refs.py"))
 
 
 def validate_spec(spec: SpecSet, cache: Cache = NO_CACHE) -> list[Problem]:
     """Every OpenAPI violation in every file of `spec`, each located by file and line."""
-    salt = digest("openapi-spec-validator", version("openapi-spec-validator"), _CHECKER_SOURCE.read_bytes())
+    salt = digest(
+        "openapi-spec-validator", version("openapi-spec-validator"), *(path.read_bytes() for path in _CHECKER_SOURCES)
+    )
     keys = {path: digest(salt, *_digests(spec, path)) for path in spec.documents}
     findings: dict[Path, list[tuple[int, str, str | None]]] = {}
     missing: list[Path] = []

@@ -1,8 +1,10 @@
 """Compare generated files with an output folder, and bring the folder up to date atomically.
 
-The generator owns every file in the output folder except caches and build leftovers
-(`IGNORED`): a file it no longer produces is removed, so renaming a method leaves nothing behind.
-Unchanged files are not rewritten (their modification times stay).
+The generator owns the files in the output folder that carry its header (`GENERATED_MARK`): one
+it no longer produces is removed, so renaming a method leaves nothing behind. Any other file
+(notes, a virtualenv, caches, build leftovers) is never touched, so pointing `--out` at the wrong
+folder cannot delete anything of yours. Unchanged files are not rewritten (their modification
+times stay).
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.problems import OutputError
-from generator.render import RenderedFile
+from generator.render import GENERATED_MARK, RenderedFile
 
 IGNORED_DIRS = {"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "build", "dist"}
 IGNORED_SUFFIXES = (".pyc", ".egg-info")
+MARK_WITHIN = 400  # the header is at the very top of every generated file
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def compare(out: Path, files: Iterable[RenderedFile]) -> tuple[Changes, dict[str
     changes = Changes(
         added=tuple(sorted(p for p in new if p not in old)),
         changed=tuple(sorted(p for p in new if p in old and old[p] != new[p])),
-        removed=tuple(sorted(p for p in old if p not in new)),
+        removed=tuple(sorted(p for p in old if p not in new and GENERATED_MARK in old[p][:MARK_WITHIN])),
         unchanged=sum(1 for p in new if old.get(p) == new[p]),
     )
     return changes, old, new

@@ -83,9 +83,11 @@ def test_unresolvable_ref_exits_2_naming_file_and_line_and_leaves_output_alone(s
     assert tree_bytes(out) == before
 
 
-def test_files_no_longer_generated_are_removed_but_caches_are_kept(tmp_path: Path) -> None:
+def test_files_no_longer_generated_are_removed_but_caches_and_other_files_are_kept(tmp_path: Path) -> None:
     out = copy_generated(tmp_path)
-    (out / "docs" / "renamed.method.md").write_text("old page", encoding="utf-8")
+    index = (out / "docs" / "index.md").read_text(encoding="utf-8")
+    (out / "docs" / "renamed.method.md").write_text(index, encoding="utf-8")  # a stale generated page
+    (out / "docs" / "notes.md").write_text("a maintainer's own notes", encoding="utf-8")
     cache = out / "client" / "src" / "bitrix24_rest" / "__pycache__"
     cache.mkdir(exist_ok=True)
     (cache / "x.pyc").write_bytes(b"cache")
@@ -94,6 +96,7 @@ def test_files_no_longer_generated_are_removed_but_caches_are_kept(tmp_path: Pat
     assert stale.code == 1 and "renamed.method.md" in stale.stderr
     assert run_generator("--out", out).code == 0
     assert not (out / "docs" / "renamed.method.md").exists()
+    assert (out / "docs" / "notes.md").read_text(encoding="utf-8") == "a maintainer's own notes"
     assert (cache / "x.pyc").exists()
 
 

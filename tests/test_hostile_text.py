@@ -713,6 +713,9 @@ def objects(draw: st.DrawFn, depth: int, oas31: bool, top_of_request: bool = Fal
     properties = {name: draw(maybe_null(schemas(depth, oas31), oas31)) for name in names}
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     required = [name for name in names if draw(st.booleans())]
+    if top_of_request:
+        # A required argument may not be null: the client takes None as "not given" (spec/README).
+        required = [name for name in required if not type_of(properties[name])[1]]
     if required:
         schema["required"] = required
     return schema

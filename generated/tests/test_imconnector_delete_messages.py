@@ -14,9 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-
 from bitrix24_rest import AsyncClient, Client, ConfigurationError, InvalidArgumentError, errors
-from bitrix24_rest.models import ImconnectorDeleteMessagesResponse, DeleteMessagesItemResult
+from bitrix24_rest.models import DeleteMessagesItemResult, ImconnectorDeleteMessagesResponse
 
 PORTAL = "example.bitrix24.com"
 ACCESS_TOKEN = "test-access-token"

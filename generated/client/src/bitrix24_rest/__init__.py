@@ -59,7 +59,12 @@ _EXPORTS = {
 }
 
 
+_SUBMODULES = frozenset({"client", "errors", "methods", "models"})
+
+
 def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

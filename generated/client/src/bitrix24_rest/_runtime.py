@@ -357,6 +357,16 @@ def compile_checker(schema: Mapping[str, Any]) -> Checker:
     if "maximum" in schema:
         high = schema["maximum"]
         rules.append(lambda v: f"must be at most {high}" if _is_number(v) and v > high else None)
+    if "exclusiveMinimum" in schema:
+        floor = schema["exclusiveMinimum"]
+        rules.append(
+            lambda v: f"must be more than {floor}" if _is_number(v) and v <= floor else None
+        )
+    if "exclusiveMaximum" in schema:
+        ceiling = schema["exclusiveMaximum"]
+        rules.append(
+            lambda v: f"must be less than {ceiling}" if _is_number(v) and v >= ceiling else None
+        )
     if "minItems" in schema:
         fewest = schema["minItems"]
         rules.append(
