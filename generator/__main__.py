@@ -22,6 +22,7 @@ EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
+        """Report bad usage in one line with exit code 2 (argparse prints its usage as well)."""
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see --help)\n")
 
 

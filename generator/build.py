@@ -16,7 +16,7 @@ from typing import Any
 
 from generator import naming
 from generator.config import Config
-from generator.loader import SpecSet
+from generator.loader import SpecSet, unescape_pointer_token
 from generator.model import (
     Api,
     Call,
@@ -116,6 +116,8 @@ class _Draft:
 
 
 class _ApiBuilder:
+    """Builds the `Api` from a spec, collecting problems instead of stopping at the first."""
+
     def __init__(self, spec: SpecSet, config: Config) -> None:
         self.spec = spec
         self.config = config
@@ -129,13 +131,16 @@ class _ApiBuilder:
     # -- reporting ---------------------------------------------------------------------------
 
     def problem(self, location: Location, message: str) -> None:
+        """Record a problem at `location`."""
         doc = self.spec.documents[location.path]
         self.problems.append(Problem(doc.display, doc.line_of(location.pointer), message, location.pointer))
 
     def source(self, location: Location) -> str:
+        """The machine-independent name of the file holding `location`."""
         return self.spec.documents[location.path].name
 
     def resolve(self, location: Location, value: Any) -> tuple[Location, Any]:
+        """Follow `$ref`s from `value`; a broken one becomes a problem and an empty value."""
         try:
             return self.resolver.resolve(location, value)
         except RefError as exc:  # check_refs reports these; keep building to find more problems
@@ -145,6 +150,7 @@ class _ApiBuilder:
     # -- the whole API -----------------------------------------------------------------------
 
     def build(self) -> Api:
+        """The whole model: operations, namespaces, model modules and exception classes."""
         drafts_ops = []
         for path in self.spec.entries:
             doc = self.spec.documents[path]
@@ -182,6 +188,7 @@ class _ApiBuilder:
         )
 
     def check_unique(self, ops: list[_OpDraft]) -> None:
+        """Report methods, operationIds, modules and client attributes that two operations share."""
         for attr, what in (("method", "method"), ("operation_id", "operationId"), ("module", "module name")):
             first: dict[str, _OpDraft] = {}
             for op in ops:
@@ -204,11 +211,13 @@ class _ApiBuilder:
                 seen.setdefault(key, op)
 
     def line(self, location: Location) -> int:
+        """The line of `location` in its file."""
         return self.spec.documents[location.path].line_of(location.pointer)
 
     # -- operations ----------------------------------------------------------------------------
 
     def operation(self, location: Location, key: str, item: Any) -> _OpDraft | None:
+        """The operation of one path item, checked for what a Bitrix24 method must be."""
         item_location, item = self.resolve(location, item)
         if not isinstance(item, dict):
             return None
@@ -260,10 +269,12 @@ class _ApiBuilder:
         )
 
     def finish_operations(self, drafts: list[_OpDraft]) -> tuple[Operation, ...]:
+        """Every operation built in full, in method-name order."""
         built = [self.finish_operation(d) for d in sorted(drafts, key=lambda d: d.method)]
         return tuple(op for op in built if op is not None)
 
     def finish_operation(self, d: _OpDraft) -> Operation | None:
+        """One operation in full: arguments, answer, errors, examples and test data."""
         op = d.data
         stem = naming.pascal_case(d.method)
         request_model, request_schema, request_examples = self.request(d, stem)
@@ -363,6 +374,7 @@ class _ApiBuilder:
         return tuple(self.model_by_name(n) for n in order)
 
     def flag(self, d: _OpDraft, key: str) -> bool:
+        """A boolean extension of the operation (false when absent)."""
         value = d.data.get(key, False)
         if not isinstance(value, bool):
             self.problem(d.location.child(key), f"{key} must be true or false")
@@ -370,6 +382,7 @@ class _ApiBuilder:
         return value
 
     def contexts(self, d: _OpDraft) -> tuple[str, ...]:
+        """The auth contexts the method accepts (`x-bitrix24-contexts`, default both)."""
         key = "x-bitrix24-contexts"
         value = d.data.get(key, list(CONTEXTS))
         if not isinstance(value, list) or not value or any(v not in CONTEXTS for v in value):
@@ -378,6 +391,7 @@ class _ApiBuilder:
         return tuple(c for c in CONTEXTS if c in value)
 
     def scopes(self, d: _OpDraft) -> tuple[str, ...]:
+        """The OAuth scopes named by the operation's security requirements."""
         scopes: set[str] = set()
         for requirement in d.security or []:
             if isinstance(requirement, dict):
@@ -388,6 +402,7 @@ class _ApiBuilder:
     # -- request and response --------------------------------------------------------------
 
     def json_media(self, location: Location, content: Any, what: str) -> tuple[Location, dict[str, Any]] | None:
+        """The JSON media type of a content map; any other media type is a problem."""
         if not isinstance(content, dict) or not content:
             return None
         for media_type, media in content.items():
@@ -397,6 +412,7 @@ class _ApiBuilder:
         return None
 
     def request(self, d: _OpDraft, stem: str) -> tuple[Model | None, dict[str, Any], tuple[Example, ...]]:
+        """The request model, the argument rules and the request examples."""
         body_location, body = self.resolve(d.location.child("requestBody"), d.data.get("requestBody"))
         if not isinstance(body, dict) or not body:
             return None, {}, ()
@@ -423,6 +439,7 @@ class _ApiBuilder:
         return model, self.validation_schema(schema_location, schema), examples
 
     def response(self, d: _OpDraft, stem: str) -> tuple[Model | None, TypeRef, tuple[Example, ...], dict[str, Any]]:
+        """The success model and type, its examples, and its shape for made-up examples."""
         responses = d.data.get("responses") or {}
         ok = sorted(str(k) for k in responses if str(k).startswith("2"))
         if not ok:
@@ -449,6 +466,7 @@ class _ApiBuilder:
         return model, type_ref, self.examples(media_location, media_data), shape
 
     def examples(self, location: Location, media: dict[str, Any]) -> tuple[Example, ...]:
+        """The `example` and named `examples` of a media type object."""
         found: list[Example] = []
         if "example" in media:
             found.append(_example("example", {"value": media["example"]}))
@@ -459,6 +477,7 @@ class _ApiBuilder:
         return tuple(found)
 
     def call(self, example: Example, params: tuple[Field, ...]) -> Call:
+        """A request example as keyword arguments of the generated method."""
         value = example.value if isinstance(example.value, dict) else {}
         arguments = tuple((f.name, repr(value[f.wire_name])) for f in params if f.wire_name in value)
         return Call(example=example, arguments=arguments)
@@ -466,6 +485,7 @@ class _ApiBuilder:
     # -- errors ------------------------------------------------------------------------------
 
     def errors(self, d: _OpDraft) -> tuple[ErrorCase, ...]:
+        """Every documented error of the operation, own ones first, then system ones."""
         cases: dict[tuple[int | None, str, str], ErrorCase] = {}
         for key, raw in (d.data.get("responses") or {}).items():
             key = str(key)
@@ -486,6 +506,7 @@ class _ApiBuilder:
     def error_cases(
         self, d: _OpDraft, status: int | None, location: Location, media: dict[str, Any]
     ) -> list[ErrorCase]:
+        """The errors one error response documents: its examples, and any `enum` of `error`."""
         raw_examples: list[tuple[Location, Any]] = []
         if "example" in media:
             raw_examples.append((location.child("example"), {"value": media["example"]}))
@@ -520,6 +541,7 @@ class _ApiBuilder:
         return cases
 
     def error_case(self, status: int | None, code: str, message: str, when: str, *, system: bool) -> ErrorCase:
+        """One documented error with its texts in every form."""
         return ErrorCase(
             status=status,
             code=code,
@@ -531,6 +553,7 @@ class _ApiBuilder:
         )
 
     def error_classes(self, operations: tuple[Operation, ...]) -> tuple[ErrorClass, ...]:
+        """One exception class per error code (codes compared case-insensitively)."""
         # Codes are case-insensitive (`expired_token`, `EXPIRED_TOKEN`): one class for both.
         by_code: dict[str, list[ErrorCase]] = {}
         for op in operations:
@@ -560,6 +583,7 @@ class _ApiBuilder:
     # -- partial failure -----------------------------------------------------------------
 
     def item_results(self, d: _OpDraft, request: Model, response: Model | None) -> ItemResults | None:
+        """Where the answer carries per-item outcomes (`x-bitrix24-item-results`), checked against the models."""
         key = "x-bitrix24-item-results"
         spec = d.data.get(key)
         if spec is None:
@@ -698,6 +722,7 @@ class _ApiBuilder:
     def composed(
         self, location: Location, schema: dict[str, Any], keyword: str, hint: str, owner: str
     ) -> tuple[TypeRef, bool]:
+        """`oneOf`/`anyOf`/`allOf` of one schema (plus null); more alternatives are unsupported."""
         members = schema[keyword] if isinstance(schema[keyword], list) else []
         non_null = [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
         if len(non_null) == 1:
@@ -711,6 +736,7 @@ class _ApiBuilder:
         return ANY, False
 
     def object_type(self, location: Location, schema: dict[str, Any], hint: str, owner: str) -> TypeRef:
+        """A model for an object schema with properties; a dict type for one without."""
         if not schema.get("properties"):
             extra = schema.get("additionalProperties")
             value = ANY
@@ -738,6 +764,7 @@ class _ApiBuilder:
         return _model_type(draft.name)
 
     def new_draft(self, location: Location, schema: dict[str, Any], hint: str) -> _Draft:
+        """A model not yet built, under a class name no other model has."""
         name = naming.class_name(hint)
         component = _component_name(location)
         if name in self.names:
@@ -754,6 +781,7 @@ class _ApiBuilder:
         return _Draft(name=name, location=location, description=str(schema.get("description") or ""))
 
     def fields(self, location: Location, schema: dict[str, Any], model_name: str, owner: str) -> list[Field]:
+        """The fields of an object schema, with names checked for clashes."""
         properties = schema.get("properties") or {}
         required = schema.get("required") or []
         for name in required:
@@ -835,6 +863,7 @@ class _ApiBuilder:
         return out
 
     def model_by_name(self, name: str) -> Model:
+        """The model called `name` (without its module: see `place_models`)."""
         draft = self.drafts[self.names[name]]
         return Model(
             name=draft.name,
@@ -911,6 +940,7 @@ class _ApiBuilder:
         return tuple(modules)
 
     def reachable(self, starts: list[Location]) -> set[Location]:
+        """Every model reachable from `starts` through fields."""
         seen: set[Location] = set()
         stack = list(starts)
         while stack:
@@ -939,6 +969,7 @@ class _ApiBuilder:
         )
 
     def namespaces(self, operations: tuple[Operation, ...]) -> tuple[Namespace, ...]:
+        """The method groups, by the first segment of the method name."""
         grouped: dict[str, list[Operation]] = {}
         for op in operations:
             grouped.setdefault(op.namespace, []).append(op)
@@ -1040,7 +1071,7 @@ def _example(name: str, example: dict[str, Any]) -> Example:
 def _component_name(location: Location) -> str | None:
     parts = location.pointer.split("/")
     if len(parts) == 4 and parts[1] == "components" and parts[2] == "schemas":
-        return parts[3].replace("~1", "/").replace("~0", "~")
+        return unescape_pointer_token(parts[3])
     return None
 
 

@@ -231,6 +231,7 @@ class _DataBuilder:
         self._active: set[int] = set()
 
     def build(self, node: yaml.Node, pointer: str) -> Any:
+        """The data of `node`, found at `pointer`."""
         if self.record:
             self.lines[pointer] = node.start_mark.line + 1
         if isinstance(node, yaml.ScalarNode):

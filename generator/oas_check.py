@@ -37,6 +37,8 @@ def _tracking(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValid
     """
 
     class Tracking(base):  # type: ignore[valid-type,misc]
+        """The schema validator, tagging its errors with the schema's place."""
+
         def __call__(
             self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False
         ) -> Iterator[ValidationError]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from generator.loader import SpecSet, iter_refs, unescape_pointer_token
+from generator.loader import SpecSet, escape_pointer_token, iter_refs, unescape_pointer_token
 from generator.problems import Problem
 
 
@@ -22,7 +22,7 @@ class Location:
         """The location of a value below this one."""
         pointer = self.pointer
         for token in tokens:
-            pointer += "/" + str(token).replace("~", "~0").replace("/", "~1")
+            pointer += "/" + escape_pointer_token(str(token))
         return Location(self.path, pointer)
 
 
