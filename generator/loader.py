@@ -151,13 +151,24 @@ def referenced_files(data: Any, base: Path) -> Iterator[Path]:
             yield (base / unquote(target)).resolve()
 
 
+# Keys whose values are data, not spec: a "$ref" inside an example or an enum is just text.
+_DATA_KEYS = frozenset({"example", "enum", "const"})
+
+
 def iter_refs(data: Any, pointer: str) -> Iterator[tuple[str, str]]:
-    """Every `$ref` string in `data` with the pointer of the object that holds it."""
+    """Every `$ref` string in `data` with the pointer of the object that holds it.
+
+    Example values (`example`, and `value` of an Example object), `enum` and `const` are data
+    and are not searched.
+    """
     if isinstance(data, dict):
         ref = data.get("$ref")
         if isinstance(ref, str):
             yield pointer, ref
+        in_example = pointer.rsplit("/", 2)[-2:-1] == ["examples"]
         for key, value in data.items():
+            if key in _DATA_KEYS or (in_example and key == "value"):
+                continue
             if isinstance(value, (dict, list)):
                 yield from iter_refs(value, f"{pointer}/{escape_pointer_token(key)}")
     elif isinstance(data, list):

@@ -222,3 +222,22 @@ def test_every_broken_ref_in_every_file_is_reported_in_one_run(tmp_path: Path) -
         ("a.yaml", 3),
         ("b.yaml", 2),
     ]
+
+
+def test_a_ref_inside_example_values_enums_and_consts_is_data_not_a_reference(tmp_path: Path) -> None:
+    spec = load(
+        tmp_path,
+        {
+            "api.yaml": """
+            openapi: 3.1.0
+            components:
+              examples:
+                Sample: {value: {$ref: "no-such-file.yaml#/x"}}
+              schemas:
+                Thing:
+                  enum: [{$ref: "#/nowhere"}]
+                  example: {$ref: "#/nowhere"}
+            """,
+        },
+    )
+    assert check_refs(spec) == []
