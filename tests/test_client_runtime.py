@@ -42,8 +42,9 @@ def portal() -> Iterator[FakePortal]:
         assert not started.internal_errors
 
 
-def make_client(portal: FakePortal, **options: Any) -> Client:
-    settings: dict[str, Any] = {
+def client_options(portal: FakePortal, **overrides: Any) -> dict[str, Any]:
+    """OAuth credentials for the portal, its CA, quick retries and no pacing, then `overrides`."""
+    return {
         "access_token": portal.access_token,
         "refresh_token": portal.refresh_token,
         "client_id": CLIENT_ID,
@@ -52,22 +53,15 @@ def make_client(portal: FakePortal, **options: Any) -> Client:
         "verify": portal.ssl_context(),
         "retry_policy": FAST_RETRIES,
         "rate_limit": None,
-    }
-    return Client(portal.url, **(settings | options))
+    } | overrides
+
+
+def make_client(portal: FakePortal, **options: Any) -> Client:
+    return Client(portal.url, **client_options(portal, **options))
 
 
 def make_async_client(portal: FakePortal, **options: Any) -> AsyncClient:
-    settings: dict[str, Any] = {
-        "access_token": portal.access_token,
-        "refresh_token": portal.refresh_token,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "token_url": portal.token_url,
-        "verify": portal.ssl_context(),
-        "retry_policy": FAST_RETRIES,
-        "rate_limit": None,
-    }
-    return AsyncClient(portal.url, **(settings | options))
+    return AsyncClient(portal.url, **client_options(portal, **options))
 
 
 def seed(portal: FakePortal, count: int, prefix: str = "msg") -> list[dict[str, Any]]:
