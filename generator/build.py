@@ -306,6 +306,7 @@ class _ApiBuilder:
             )
         if not request_examples:
             request_examples = (_example("synthesized", {"summary": "A call without arguments", "value": {}}),)
+        self.check_request_examples(d, request_examples, request_schema)
         if not response_examples and response_model is not None:
             response_examples = (
                 _example(
@@ -359,6 +360,28 @@ class _ApiBuilder:
                 params, request_examples[0], response_examples, failure_counts, errors, failure_example
             ),
         )
+
+    def check_request_examples(self, d: _OpDraft, examples: tuple[Example, ...], rules: dict[str, Any]) -> None:
+        """Report request examples that break the argument rules.
+
+        The generated tests and docs send the first example as a call; one the client would
+        refuse must be caught here, at the spec, not as a failing test later.
+        """
+        if not rules:
+            return
+        from jsonschema import Draft202012Validator
+
+        validator = Draft202012Validator(rules)
+        for example in examples:
+            made_up = (
+                " (it was made up from the schema: add a request example)" if example.name == "synthesized" else ""
+            )
+            for error in sorted(validator.iter_errors(example.value), key=lambda e: list(map(str, e.absolute_path))):
+                where = "".join(f"/{part}" for part in error.absolute_path) or "/"
+                self.problem(
+                    d.location.child("requestBody"),
+                    f"request example '{example.name}' breaks the argument rules at {where}: {error.message}{made_up}",
+                )
 
     def models_from(self, name: str) -> tuple[Model, ...]:
         """`name` and every model it refers to, in first-mention order."""
