@@ -74,6 +74,10 @@ FIXED_ERROR_CLASSES = {
     "UnexpectedResponseError",
     "ConfigurationError",
 }
+MAX_EXAMPLE_VALUES = 10_000
+"""JSON values in one example; the vendor's largest page examples hold a few hundred."""
+MAX_SCHEMA_DEPTH = 32
+"""Schemas inside schemas, inline or by $ref; the vendor's deepest nest about 6."""
 VALIDATION_KEYWORDS = (
     "minLength",
     "maxLength",
@@ -127,6 +131,7 @@ class _ApiBuilder:
         self.names: dict[str, Location] = {}
         self._current: list[_Draft] = []
         self.home_of_model: dict[str, str] = {}
+        self._depth = 0
 
     # -- reporting ---------------------------------------------------------------------------
 
@@ -489,14 +494,26 @@ class _ApiBuilder:
         return model, type_ref, self.examples(media_location, media_data), shape
 
     def examples(self, location: Location, media: dict[str, Any]) -> tuple[Example, ...]:
-        """The `example` and named `examples` of a media type object."""
+        """The `example` and named `examples` of a media type object (too large ones are problems)."""
         found: list[Example] = []
+        candidates: list[tuple[Location, str, Any]] = []
         if "example" in media:
-            found.append(_example("example", {"value": media["example"]}))
+            candidates.append((location.child("example"), "example", {"value": media["example"]}))
         for name, raw in (media.get("examples") or {}).items():
-            _, example = self.resolve(location.child("examples", name), raw)
-            if isinstance(example, dict) and "value" in example:
-                found.append(_example(name, example))
+            example_location, example = self.resolve(location.child("examples", name), raw)
+            candidates.append((example_location, name, example))
+        for example_location, name, example in candidates:
+            if not isinstance(example, dict) or "value" not in example:
+                continue
+            size = _count_values(example["value"], MAX_EXAMPLE_VALUES)
+            if size > MAX_EXAMPLE_VALUES:
+                self.problem(
+                    example_location,
+                    f"example '{name}' holds more than {MAX_EXAMPLE_VALUES:,} values; examples are copied into "
+                    "the docs and tests, so keep them small",
+                )
+                continue
+            found.append(_example(name, example))
         return tuple(found)
 
     def call(self, example: Example, params: tuple[Field, ...]) -> Call:
@@ -704,6 +721,19 @@ class _ApiBuilder:
             if component is not None:
                 hint = component
             return self.typed(target_location, target, hint, owner)
+        if self._depth >= MAX_SCHEMA_DEPTH:
+            self.problem(
+                location, f"schemas nest more than {MAX_SCHEMA_DEPTH} levels deep here (inline or through $refs)"
+            )
+            return ANY, False
+        self._depth += 1
+        try:
+            return self.typed_here(location, schema, hint, owner)
+        finally:
+            self._depth -= 1
+
+    def typed_here(self, location: Location, schema: Any, hint: str, owner: str) -> tuple[TypeRef, bool]:
+        """`typed` for a schema that is not a `$ref`."""
         if schema is True or schema == {} or schema is None:
             return ANY, False
         if not isinstance(schema, dict):
@@ -1141,6 +1171,20 @@ def _model_names(type_ref: TypeRef | None) -> set[str]:
             names.add(type_ref.model)
         type_ref = type_ref.item
     return names
+
+
+def _count_values(value: Any, limit: int) -> int:
+    """How many JSON values `value` holds, counting stopped just past `limit`."""
+    count = 0
+    stack = [value]
+    while stack and count <= limit:
+        current = stack.pop()
+        count += 1
+        if isinstance(current, dict):
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+    return count
 
 
 def _synthesize(schema: dict[str, Any]) -> Any:

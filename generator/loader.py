@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,15 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+
+# Bounds on what one spec file may make the generator do, so that a hostile or broken file is a
+# located problem within a second instead of gigabytes of memory or a RecursionError.
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A method's file is a few kilobytes; a bundle of the vendor's whole API a few megabytes."""
+MAX_DEPTH = 100
+"""Levels of YAML nesting; a schema nested 32 levels deep needs about 70."""
+MAX_ALIAS_VALUES = 100_000
+"""Values that YAML aliases (`*name`) may add to a file; an alias bomb adds billions."""
 
 
 @dataclass(frozen=True)
@@ -96,17 +106,24 @@ def display_path(path: Path) -> str:
 
 
 def discover_files(spec_path: Path) -> tuple[Path, list[Path]]:
-    """The spec root and its YAML files in a stable order (sorted, hidden files skipped)."""
-    if spec_path.is_file():
+    """The spec root and its YAML files in a stable order (sorted, hidden files skipped).
+
+    Every `*.yaml`/`*.yml` entry is listed, also one that is not a readable regular file (a
+    dangling link, a fifo): `parse_document` reports it, so that a method never vanishes silently.
+    """
+    if not spec_path.is_dir():
         return spec_path.parent, [spec_path]
-    files = sorted(
-        p
-        for p in spec_path.rglob("*")
-        if p.suffix in SPEC_SUFFIXES
-        and p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(spec_path).parts)
-    )
-    return spec_path, files
+    files: list[Path] = []
+    visited: set[Path] = set()
+    for root, dirs, names in os.walk(spec_path, followlinks=True):
+        real = Path(root).resolve()
+        if real in visited:  # a link back up the tree
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(real / n for n in names if not n.startswith(".") and n.endswith(SPEC_SUFFIXES))
+    return spec_path, sorted(files)
 
 
 def load_spec(spec_path: Path) -> tuple[SpecSet, list[Problem]]:
@@ -180,10 +197,9 @@ def iter_refs(data: Any, pointer: str) -> Iterator[tuple[str, str]]:
 def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML file into a `Document`, or say why it cannot be parsed."""
     display = display_path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, 1, f"cannot read file: {exc.strerror or exc}")]
+    raw, problem = _read_regular_file(path, display)
+    if raw is None:
+        return None, [problem] if problem else []
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -202,12 +218,58 @@ def parse_document(path: Path, name: str) -> tuple[Document | None, list[Problem
     if builder.problems:  # walk again, naming every place precisely
         builder = _DataBuilder(display, record=True)
         data = builder.build(node, "")
+    if builder.stopped:
+        return None, builder.problems
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "null"
         problem = Problem(display, node.start_mark.line + 1, f"expected a mapping at the top level, got {kind}", "")
         return None, [problem]
     document = Document(name=name, display=display, data=data, text=text, digest=hashlib.sha256(raw).hexdigest())
     return document, builder.problems
+
+
+def _read_regular_file(path: Path, display: str) -> tuple[bytes | None, Problem | None]:
+    """The bytes of a spec file, or the problem that prevents reading it.
+
+    Only regular files are opened: reading a fifo or a device would block or never end.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        what = "a symbolic link to a file that does not exist" if path.is_symlink() else "the file does not exist"
+        return None, Problem(display, 1, f"cannot read the spec file: {what}")
+    except OSError as exc:
+        return None, Problem(display, 1, f"cannot read the spec file: {exc.strerror or exc}")
+    if stat.S_ISDIR(info.st_mode):
+        return None, None  # a folder named like a spec file: its files are listed on their own
+    if not stat.S_ISREG(info.st_mode):
+        return None, Problem(
+            display, 1, f"cannot read the spec file: it is {_file_kind(info.st_mode)}, not a regular file"
+        )
+    if info.st_size > MAX_FILE_BYTES:
+        return None, Problem(
+            display, 1, f"the file is {info.st_size:,} bytes; a spec file may have at most {MAX_FILE_BYTES:,}"
+        )
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        return None, Problem(display, 1, f"cannot read the spec file: {exc.strerror or exc}")
+    if len(raw) > MAX_FILE_BYTES:  # it grew since stat
+        return None, Problem(
+            display, 1, f"the file has more than {MAX_FILE_BYTES:,} bytes, the most a spec file may have"
+        )
+    return raw, None
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (fifo)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def _yaml_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -226,11 +288,17 @@ def _yaml_problem(display: str, exc: yaml.MarkedYAMLError) -> Problem:
     return Problem(display, line, f"YAML syntax error: {what}")
 
 
+class _TooBig(Exception):
+    """Raised inside `_DataBuilder` to stop building a file that breaks a size bound."""
+
+
 class _DataBuilder:
     """Turns a composed YAML node tree into JSON-like data.
 
     With `record`, it also notes each JSON pointer's line; without, it builds no pointers at all
     (the fast path for files without problems) and marks problems at the file's root.
+    Nesting deeper than `MAX_DEPTH` and aliases that expand past `MAX_ALIAS_VALUES` stop the
+    build with one problem at the node where the bound was crossed.
     """
 
     def __init__(self, display: str, *, record: bool = True) -> None:
@@ -240,28 +308,57 @@ class _DataBuilder:
         self.problems: list[Problem] = []
         self._constructor = yaml.constructor.SafeConstructor()
         self._active: set[int] = set()
+        self._built: set[int] = set()
+        self._in_alias = 0
+        self._alias_values = 0
+        self.stopped = False
+        """True once a size bound stopped the build (the data is then None)."""
 
     def build(self, node: yaml.Node, pointer: str) -> Any:
-        """The data of `node`, found at `pointer`."""
+        """The data of `node`, found at `pointer` (None, with a problem, past a size bound)."""
+        try:
+            return self._build(node, pointer, 0)
+        except _TooBig:
+            self.stopped = True
+            return None
+
+    def _build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         if self.record:
             self.lines[pointer] = node.start_mark.line + 1
+        if self._in_alias:
+            self._alias_values += 1
+            if self._alias_values > MAX_ALIAS_VALUES:
+                self._stop(
+                    node, pointer, f"YAML aliases expand to more than {MAX_ALIAS_VALUES:,} values (an alias bomb?)"
+                )
         if isinstance(node, yaml.ScalarNode):
             return self._scalar(node, pointer)
-        if id(node) in self._active:  # a YAML alias that contains itself
+        if depth >= MAX_DEPTH:
+            self._stop(node, pointer, f"nested more than {MAX_DEPTH} levels deep")
+        key = id(node)
+        if key in self._active:  # a YAML alias that contains itself
             self.problems.append(Problem(self.display, node.start_mark.line + 1, "recursive YAML alias", pointer))
             return None
-        self._active.add(id(node))
+        alias = key in self._built  # the same node again: an alias of an anchor built before
+        self._built.add(key)
+        self._active.add(key)
+        self._in_alias += alias
         try:
             if isinstance(node, yaml.SequenceNode):
                 if not self.record:
-                    return [self.build(item, "") for item in node.value]
-                return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
+                    return [self._build(item, "", depth + 1) for item in node.value]
+                return [self._build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
             assert isinstance(node, yaml.MappingNode)
-            return dict(self._pairs(node, pointer))
+            return dict(self._pairs(node, pointer, depth))
         finally:
-            self._active.discard(id(node))
+            self._active.discard(key)
+            self._in_alias -= alias
 
-    def _pairs(self, node: yaml.MappingNode, pointer: str) -> Iterator[tuple[str, Any]]:
+    def _stop(self, node: yaml.Node, pointer: str, message: str) -> None:
+        self.problems.append(Problem(self.display, node.start_mark.line + 1, message, pointer or None))
+        raise _TooBig
+
+    def _pairs(self, node: yaml.MappingNode, pointer: str, depth: int) -> Iterator[tuple[str, Any]]:
         seen: dict[str, int] = {}
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
@@ -279,7 +376,7 @@ class _DataBuilder:
                 )
                 continue
             seen[key] = line
-            value = self.build(value_node, child)
+            value = self._build(value_node, child, depth + 1)
             if self.record:
                 self.lines[child] = line
             yield key, value

@@ -6,11 +6,8 @@ The slow part of loading a spec, imported only when some file's result is not ca
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -23,6 +20,7 @@ from openapi_spec_validator.validation import keywords
 from generator.loader import Document, SpecSet, escape_pointer_token
 from generator.problems import Problem
 from generator.refs import Location, RefError, RefResolver
+from generator.workers import map_batches, worker_count
 
 _SCHEMA_PARTS = "_generator_schema_parts"
 # "Additional properties are not allowed ('foo' was unexpected)": point at the key itself.
@@ -79,14 +77,13 @@ PARALLEL_FROM = 16  # files to check before worker processes pay for their start
 
 def check_documents(spec: SpecSet, paths: list[Path]) -> dict[Path, list[Finding]]:
     """The findings for each of `paths`; many files are checked by one worker per core."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(paths) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = worker_count()
+    if len(paths) < PARALLEL_FROM or workers < 2:
         return dict(zip(paths, _check_batch(spec, paths), strict=True))
     _SHARED["spec"] = spec  # forked workers inherit the loaded spec instead of receiving a copy
     try:
         batches = [paths[i::workers] for i in range(workers)]
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = list(pool.map(_check_shared_batch, batches))
+        parts = map_batches(_check_shared_batch, batches)
     finally:
         _SHARED.clear()
     found: dict[Path, list[Finding]] = {}
@@ -142,7 +139,12 @@ def validate_document(path: Path, doc: Document, handler: _InMemoryFiles, resolv
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     validator = validator_class(schema_path)
-    for error in _all_errors(validator, schema_path, doc.data):
+    try:
+        errors = list(_all_errors(validator, schema_path, doc.data))
+    except RecursionError:
+        # The loader bounds nesting per file; a chain of $refs across files can still be deeper.
+        return [Problem(doc.display, 1, "schemas nest too deeply (through $refs) to be validated", "")]
+    for error in errors:
         location = _locate(resolver, path, doc, error)
         if location.path != path:
             continue
