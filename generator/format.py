@@ -7,14 +7,12 @@ formatted by one worker process per core.
 from __future__ import annotations
 
 import ast
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
 from generator.cache import NO_CACHE, Cache, digest
 from generator.problems import GeneratorError
 from generator.render import RenderedFile
+from generator.workers import map_batches, worker_count
 
 if TYPE_CHECKING:
     from black.mode import Mode
@@ -82,8 +80,9 @@ def format_files(files: list[RenderedFile], cache: Cache = NO_CACHE) -> list[Ren
             continue
         key = _cache_key(rendered.content)
         cached = cache.get("black", key)
-        if cached is not None:
-            result[index] = RenderedFile(rendered.path, cached.decode("utf-8"))
+        text = _text_or_none(cached)
+        if text is not None:
+            result[index] = RenderedFile(rendered.path, text)
         else:
             pending.append((index, rendered.content))
             keys[index] = key
@@ -94,16 +93,24 @@ def format_files(files: list[RenderedFile], cache: Cache = NO_CACHE) -> list[Ren
     return result
 
 
+def _text_or_none(entry: bytes | None) -> str | None:
+    if entry is None:
+        return None
+    try:
+        return entry.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def _format_all(jobs: list[tuple[str, str]]) -> list[str]:
-    workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    workers = worker_count()
+    if len(jobs) < PARALLEL_FROM or workers < 2:
         return _format_batch(jobs)
     import black  # noqa: F401 - imported once here, inherited by every forked worker
 
     # Interleave so each worker gets a similar mix of large and small files.
     batches = [jobs[i::workers] for i in range(workers)]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        parts = list(pool.map(_format_batch, batches))
+    parts = map_batches(_format_batch, batches)
     out: list[str] = [""] * len(jobs)
     for i, part in enumerate(parts):
         out[i::workers] = part

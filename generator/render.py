@@ -7,15 +7,17 @@ Only `*.j2` files are outputs; partials (macros, included pieces) end in `.jinja
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 from jinja2 import meta
 
-from generator.cache import NO_CACHE, Cache
+from generator.cache import NO_CACHE, Cache, digest
 from generator.config import Config, Target
 from generator.model import Api
 from generator.problems import GeneratorError
@@ -43,15 +45,10 @@ class TemplateError(GeneratorError):
 def render_all(api: Api, config: Config, cache: Cache = NO_CACHE) -> list[RenderedFile]:
     """Every file of every target, in a stable order.
 
-    With a cache folder, compiled templates are kept there (Jinja's bytecode cache checks the
-    template's source, so an edited template is compiled again).
+    With a cache folder, compiled templates are kept there (Jinja checks the template's source,
+    so an edited template is compiled again; the cache checks each entry's digest).
     """
-    bytecode = jinja2.FileSystemBytecodeCache(str(cache.root / "jinja")) if cache.root is not None else None
-    if bytecode is not None:
-        try:
-            (cache.root / "jinja").mkdir(parents=True, exist_ok=True)  # type: ignore[operator]
-        except OSError:
-            bytecode = None
+    bytecode = VerifiedBytecodeCache(cache) if cache.root is not None else None
     files = [f for target in config.targets for f in render_target(api, target, bytecode)]
     seen: set[str] = set()
     for f in files:
@@ -59,6 +56,26 @@ def render_all(api: Api, config: Config, cache: Cache = NO_CACHE) -> list[Render
             raise TemplateError(f"two templates write the same file: {f.path}")
         seen.add(f.path)
     return sorted(files, key=lambda f: f.path)
+
+
+class VerifiedBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates kept in the generator's cache, whose entries are digest-checked.
+
+    Jinja's own file cache would load a damaged file that still unmarshals: wrong code, silently.
+    """
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Fill `bucket` from the cache, if it holds a sound entry for it."""
+        entry = self.cache.get("jinja", digest(bucket.key, bucket.checksum, sys.version))
+        if entry is not None:
+            bucket.bytecode_from_string(entry)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """Store `bucket`'s compiled template."""
+        self.cache.put("jinja", digest(bucket.key, bucket.checksum, sys.version), bucket.bytecode_to_string())
 
 
 def render_target(api: Api, target: Target, bytecode: jinja2.BytecodeCache | None = None) -> Iterator[RenderedFile]:

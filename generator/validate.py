@@ -28,11 +28,11 @@ def validate_spec(spec: SpecSet, cache: Cache = NO_CACHE) -> list[Problem]:
     findings: dict[Path, list[tuple[int, str, str | None]]] = {}
     missing: list[Path] = []
     for path in sorted(spec.documents):
-        cached = cache.get("validate", keys[path])
+        cached = _findings(cache.get("validate", keys[path]))
         if cached is None:
             missing.append(path)
         else:
-            findings[path] = [(line, message, pointer) for line, message, pointer in json.loads(cached)]
+            findings[path] = cached
     if missing:
         from generator.oas_check import check_documents
 
@@ -44,6 +44,20 @@ def validate_spec(spec: SpecSet, cache: Cache = NO_CACHE) -> list[Problem]:
         for path in sorted(findings)
         for line, message, pointer in findings[path]
     ]
+
+
+def _findings(entry: bytes | None) -> list[tuple[int, str, str | None]] | None:
+    """A cache entry read back as findings; None for no entry or one of the wrong shape."""
+    if entry is None:
+        return None
+    try:
+        return [
+            (line, message, pointer)
+            for line, message, pointer in json.loads(entry)
+            if isinstance(line, int) and isinstance(message, str) and (pointer is None or isinstance(pointer, str))
+        ]
+    except (ValueError, TypeError):
+        return None
 
 
 def _digests(spec: SpecSet, start: Path) -> list[str]:
