@@ -15,8 +15,9 @@ setup:
 	$(PY) -m generator
 	$(PY) -m pip install --quiet -e ./$(CLIENT)
 
+# `make generate FORCE=1` passes --force (see the README's Errors section).
 generate:
-	$(PY) -m generator
+	$(PY) -m generator $(if $(FORCE),--force)
 
 check:
 	$(PY) -m generator --check

@@ -1,6 +1,7 @@
-"""Command line: `python -m generator [--spec PATH] [--out DIR] [--check]`.
+"""The command line's work: parse the arguments, generate, compare or update the output folder.
 
-Exit codes: 0 done (or up to date), 1 `--check` found stale output, 2 bad spec or usage.
+Exit codes: 0 done (or up to date), 1 `--check` found stale output, 2 bad spec, usage or output
+folder. Ctrl-C is turned into exit code 130 by `generator.__main__`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from pathlib import Path
 
 from generator.cache import NO_CACHE, Cache
 from generator.config import PROJECT_ROOT, load_config
+from generator.destination import check_destination
+from generator.interrupts import Interrupted
 from generator.pipeline import generate
 from generator.problems import GeneratorError
-from generator.write import compare, unified_diff, write_tree
+from generator.write import check_folder, unified_diff, update_folder
 
 EXIT_OK, EXIT_STALE, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -36,30 +39,50 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--out", type=Path, default=PROJECT_ROOT / "generated", help="output folder (default: generated/)"
     )
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 and print a diff if --out is stale")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write even into a folder that holds project sources or files the generator did not write, "
+        "and overwrite such files at generated paths",
+    )
     parser.add_argument("--no-cache", action="store_true", help="ignore and do not fill the cache (.cache/generator)")
     parser.add_argument("--config", type=Path, default=PROJECT_ROOT / "pyproject.toml", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the generator; returns the exit code."""
-    args = parse_args(argv)
+def run(argv: list[str] | None = None) -> int:
+    """Run the generator with the command line `argv`; returns the exit code."""
+    return _run(parse_args(argv))
+
+
+def _run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
+    out = args.out.resolve()
     try:
-        if not args.spec.exists():
+        if not args.spec.exists() and not args.spec.is_symlink():
             raise GeneratorError(f"{args.spec}: no such file or folder")
         config = load_config(args.config)
+        if not args.check:
+            check_destination(out, args.spec, config, args.config, force=args.force)
         files = generate(args.spec, config, NO_CACHE if args.no_cache else Cache.default())
-        changes, old, new = compare(args.out, files)
         if args.check:
-            if changes.stale:
-                sys.stdout.write(unified_diff(args.out, changes, old, new))
-                names = ", ".join((*changes.added, *changes.changed, *changes.removed))
-                print(f"generator: {args.out} is stale: {names}; run `make generate`", file=sys.stderr)
+            comparison, interrupted = check_folder(out, files)
+            if interrupted:
+                print(
+                    f"generator: a run was killed while updating {out}; run the generator to repair it", file=sys.stderr
+                )
                 return EXIT_STALE
-            print(f"generator: {args.out} is up to date ({len(files)} files)", file=sys.stderr)
+            changes = comparison.changes
+            if changes.stale:
+                sys.stdout.write(unified_diff(out, comparison))
+                names = ", ".join((*changes.added, *changes.changed, *changes.removed))
+                print(f"generator: {out} is stale: {names}; run `make generate`", file=sys.stderr)
+                return EXIT_STALE
+            print(f"generator: {out} is up to date ({len(files)} files)", file=sys.stderr)
             return EXIT_OK
-        write_tree(args.out, changes, new)
+        changes = update_folder(out, files, force=args.force)
+    except Interrupted:
+        raise  # the caller reports it, with its own exit code
     except GeneratorError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -74,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"generator: {len(changes.added)} added, {len(changes.changed)} changed, {len(changes.removed)} removed, "
-        f"{changes.unchanged} unchanged in {args.out} ({elapsed:.2f}s)",
+        f"{changes.unchanged} unchanged in {out} ({elapsed:.2f}s)",
         file=sys.stderr,
     )
     return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,6 +9,7 @@ from generator.cache import NO_CACHE, Cache
 from generator.config import Config
 from generator.format import format_files
 from generator.loader import load_spec
+from generator.manifest import MANIFEST_NAME, render_manifest
 from generator.model import Api
 from generator.problems import SpecError
 from generator.refs import check_refs
@@ -32,9 +33,11 @@ def load_api(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> Api:
 
 
 def generate(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> list[RenderedFile]:
-    """Every output file for the spec at `spec_path`, formatted, in a stable order.
+    """Every output file for the spec at `spec_path`, formatted, in a stable order, and the manifest.
 
     With a `cache`, validation and formatting of inputs seen before are skipped.
     """
     api = load_api(spec_path, config, cache)
-    return format_files(render_all(api, config, cache), cache)
+    files = format_files(render_all(api, config, cache), cache)
+    manifest = render_manifest({f.path: f.content.encode("utf-8") for f in files})
+    return sorted([*files, RenderedFile(MANIFEST_NAME, manifest.decode("utf-8"))], key=lambda f: f.path)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
 
+from generator.manifest import MANIFEST_NAME, file_digest
 from tests.support import GENERATED_DIR, run_generator, tree_bytes
 
 
@@ -85,18 +87,24 @@ def test_unresolvable_ref_exits_2_naming_file_and_line_and_leaves_output_alone(s
 
 def test_files_no_longer_generated_are_removed_but_caches_and_other_files_are_kept(tmp_path: Path) -> None:
     out = copy_generated(tmp_path)
-    index = (out / "docs" / "index.md").read_text(encoding="utf-8")
-    (out / "docs" / "renamed.method.md").write_text(index, encoding="utf-8")  # a stale generated page
+    index = (out / "docs" / "index.md").read_bytes()
+    stale = out / "docs" / "renamed.method.md"  # a page an earlier run generated, for a method since renamed
+    stale.write_bytes(index)
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["files"]["docs/renamed.method.md"] = file_digest(index)
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
     (out / "docs" / "notes.md").write_text("a maintainer's own notes", encoding="utf-8")
+    (out / "docs" / "index.orig.md").write_bytes(index)  # quotes the generated header, but is not in the manifest
     cache = out / "client" / "src" / "bitrix24_rest" / "__pycache__"
     cache.mkdir(exist_ok=True)
     (cache / "x.pyc").write_bytes(b"cache")
 
-    stale = run_generator("--out", out, "--check")
-    assert stale.code == 1 and "renamed.method.md" in stale.stderr
+    check = run_generator("--out", out, "--check")
+    assert check.code == 1 and "renamed.method.md" in check.stderr
     assert run_generator("--out", out).code == 0
-    assert not (out / "docs" / "renamed.method.md").exists()
+    assert not stale.exists()
     assert (out / "docs" / "notes.md").read_text(encoding="utf-8") == "a maintainer's own notes"
+    assert (out / "docs" / "index.orig.md").read_bytes() == index
     assert (cache / "x.pyc").exists()
 
 
