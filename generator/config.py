@@ -36,6 +36,8 @@ class Config:
     title: str
     python_requires: str
     targets: tuple[Target, ...]
+    runtime: Path
+    """The client runtime's source folder: plain Python that the client target copies unchanged."""
 
 
 def load_config(pyproject: Path) -> Config:
@@ -61,6 +63,7 @@ def load_config(pyproject: Path) -> Config:
         title=_text(section, "title", pyproject),
         python_requires=_text(section, "python_requires", pyproject),
         targets=targets,
+        runtime=_folder(base, pyproject, section, "runtime"),
     )
 
 
@@ -72,6 +75,14 @@ def _text(section: dict[str, Any], key: str, pyproject: Path) -> str:
     if any(c in value for c in '"\\`\n\r') or not value.isprintable():
         raise UsageError(f"{pyproject}: [tool.generator] '{key}' may not contain quotes, backslashes or line breaks")
     return value
+
+
+def _folder(base: Path, pyproject: Path, section: dict[str, Any], key: str) -> Path:
+    value = section.get(key)
+    folder = (base / value).resolve() if isinstance(value, str) and value else None
+    if folder is None or not folder.is_dir():
+        raise UsageError(f"{pyproject}: [tool.generator] '{key}' must name an existing folder")
+    return folder
 
 
 def _target(base: Path, pyproject: Path, entry: Any) -> Target:

@@ -76,7 +76,7 @@ def format_files(files: list[RenderedFile], cache: Cache = NO_CACHE) -> list[Ren
     pending: list[tuple[int, str]] = []
     keys: dict[int, str] = {}
     for index, rendered in enumerate(files):
-        if not rendered.path.endswith(".py"):
+        if not rendered.path.endswith(".py") or rendered.verbatim:
             continue
         key = _cache_key(rendered.content)
         cached = cache.get("black", key)

@@ -112,6 +112,16 @@ class ItemResults:
     match: tuple[str, ...]
 
     @property
+    def attribute_path_literal(self) -> str:
+        """The attributes from the response model to the outcomes, as a Python tuple literal."""
+        return repr(tuple(attribute for attribute, _ in self.steps))
+
+    @property
+    def success_attribute_literal(self) -> str:
+        """The outcome's success attribute as a Python literal."""
+        return repr(self.success_attribute)
+
+    @property
     def match_literal(self) -> str:
         """The match keys as a Python tuple literal."""
         return repr(self.match)

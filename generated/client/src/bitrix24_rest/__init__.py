@@ -14,12 +14,12 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bitrix24_rest._auth import DEFAULT_TOKEN_URL, TokenPair
-    from bitrix24_rest._core import RawResponse
-    from bitrix24_rest._pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
-    from bitrix24_rest._retry import RetryPolicy
-    from bitrix24_rest.client import AsyncClient, Client
-    from bitrix24_rest.errors import (
+    from ._runtime.auth import DEFAULT_TOKEN_URL, TokenPair
+    from ._runtime.core import RawResponse
+    from ._runtime.pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
+    from ._runtime.retry import RetryPolicy
+    from .client import AsyncClient, Client
+    from .errors import (
         ApiError,
         AuthError,
         BadRequestError,
@@ -36,13 +36,13 @@ if TYPE_CHECKING:
 # Names are imported on first use, so that `import bitrix24_rest` costs next to nothing and
 # each part (client, errors, models) loads only when something needs it.
 _EXPORTS = {
-    "DEFAULT_TOKEN_URL": "_auth",
-    "TokenPair": "_auth",
-    "RawResponse": "_core",
-    "ENTERPRISE_PLAN": "_pacer",
-    "STANDARD_PLAN": "_pacer",
-    "RateLimit": "_pacer",
-    "RetryPolicy": "_retry",
+    "DEFAULT_TOKEN_URL": "_runtime.auth",
+    "TokenPair": "_runtime.auth",
+    "RawResponse": "_runtime.core",
+    "ENTERPRISE_PLAN": "_runtime.pacer",
+    "STANDARD_PLAN": "_runtime.pacer",
+    "RateLimit": "_runtime.pacer",
+    "RetryPolicy": "_runtime.retry",
     "AsyncClient": "client",
     "Client": "client",
     "ApiError": "errors",

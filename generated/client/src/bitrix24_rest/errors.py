@@ -20,7 +20,20 @@ list raises the group its HTTP status belongs to.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from ._runtime import errors as _errors
+from ._runtime.errors import (
+    ApiError,
+    AuthError,
+    BadRequestError,
+    Bitrix24Error,
+    ConfigurationError,
+    InvalidArgumentError,
+    RateLimitError,
+    ServerError,
+    TokenRefreshError,
+    TransportError,
+    UnexpectedResponseError,
+)
 
 __all__ = [
     "Bitrix24Error",
@@ -57,99 +70,6 @@ __all__ = [
     "ERRORS_BY_CODE",
     "error_from_answer",
 ]
-
-
-class Bitrix24Error(Exception):
-    """Base class of every exception raised by this package."""
-
-
-class InvalidArgumentError(Bitrix24Error):
-    """Arguments that break the spec; raised before any request is sent.
-
-    `problems` lists every broken rule, such as ``"MESSAGES: must not be empty"``.
-    """
-
-    def __init__(self, method: str, problems: list[str]) -> None:
-        self.method = method
-        self.problems = problems
-        super().__init__(f"{method}: invalid arguments: " + "; ".join(problems))
-
-
-class ConfigurationError(Bitrix24Error):
-    """The client, as configured, must not make this call; no request was sent."""
-
-
-class TransportError(Bitrix24Error):
-    """The request got no answer: the connection failed or timed out."""
-
-    def __init__(self, method: str, reason: str) -> None:
-        self.method = method
-        self.reason = reason
-        super().__init__(f"{method}: no answer from the portal: {reason}")
-
-
-class UnexpectedResponseError(Bitrix24Error):
-    """The portal answered with something the spec does not describe.
-
-    `status` is the HTTP status and `excerpt` the start of the body, to see what came back.
-    """
-
-    def __init__(self, method: str, status: int, reason: str, excerpt: str) -> None:
-        self.method = method
-        self.status = status
-        self.reason = reason
-        self.excerpt = excerpt
-        super().__init__(
-            f"{method}: unexpected answer (HTTP {status}): {reason}; body starts: {excerpt!r}"
-        )
-
-
-class ApiError(Bitrix24Error):
-    """The portal answered with an error code.
-
-    `code` is the code as sent (``ERROR_ARGUMENT``, ``expired_token``), `description` the
-    server's text (not meant for end users), `status` the HTTP status. `reset_at` is the unix
-    time the portal gave as `operating_reset_at` (for 429 OPERATION_TIME_LIMIT), else None.
-    """
-
-    CODE: ClassVar[str] = ""
-
-    def __init__(
-        self,
-        code: str,
-        description: str,
-        status: int,
-        method: str = "",
-        reset_at: float | None = None,
-    ) -> None:
-        self.code = code
-        self.description = description
-        self.status = status
-        self.method = method
-        self.reset_at = reset_at
-        where = f"{method}: " if method else ""
-        until = f"; blocked until unix time {reset_at:.0f}" if reset_at is not None else ""
-        super().__init__(f"{where}{code} (HTTP {status}): {description}{until}")
-
-
-class AuthError(ApiError):
-    """The token, webhook, scope, plan or user's permissions do not allow the call."""
-
-
-class TokenRefreshError(AuthError):
-    """The token endpoint did not renew the tokens (a refresh token is single-use)."""
-
-
-class RateLimitError(ApiError):
-    """A request-intensity or execution-time limit was hit."""
-
-
-class BadRequestError(ApiError):
-    """The portal rejected the request itself (arguments, method or line)."""
-
-
-class ServerError(ApiError):
-    """The portal failed to process the request."""
 
 
 class AccessDeniedError(AuthError):
@@ -397,16 +317,4 @@ def error_from_answer(
     code: str, description: str, status: int, method: str = "", reset_at: float | None = None
 ) -> ApiError:
     """The exception for an error answer: the code's own class, else its status group."""
-    cls = _BY_FOLDED_CODE.get(code.lower())
-    if cls is None:
-        if status in (401, 403):
-            cls = AuthError
-        elif status in (429, 503):
-            cls = RateLimitError
-        elif status >= 500:
-            cls = ServerError
-        elif status >= 400:
-            cls = BadRequestError
-        else:
-            cls = ApiError
-    return cls(code, description, status, method, reset_at)
+    return _errors.error_from_answer(_BY_FOLDED_CODE, code, description, status, method, reset_at)

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
-    from bitrix24_rest._core import RawResponse
-    from bitrix24_rest.client import AsyncClient, Client
-    from bitrix24_rest.models.imconnector_delete_messages import (
+    from .._runtime.core import RawResponse
+    from ..client import AsyncClient, Client
+    from ..models.imconnector_delete_messages import (
         ExternalMessageRef,
         ImconnectorDeleteMessagesResponse,
     )
@@ -93,7 +93,7 @@ class DeleteMessagesMethod:
         timeout: httpx.Timeout | float | None = None,
     ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
-        from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
+        from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
         return self._client.call_raw(
             IMCONNECTOR_DELETE_MESSAGES,
@@ -138,7 +138,7 @@ class AsyncDeleteMessagesMethod:
         timeout: httpx.Timeout | float | None = None,
     ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
-        from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
+        from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
         return await self._client.call_raw(
             IMCONNECTOR_DELETE_MESSAGES,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bitrix24_rest.methods import _imconnector_delete_messages
+from . import _imconnector_delete_messages
 
 if TYPE_CHECKING:
-    from bitrix24_rest.client import AsyncClient, Client
+    from ..client import AsyncClient, Client
 
 __all__ = ["ImconnectorMethods", "AsyncImconnectorMethods"]
 

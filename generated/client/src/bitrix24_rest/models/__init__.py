@@ -12,10 +12,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bitrix24_rest.models.common import (
+    from .common import (
         ResponseTime,
     )
-    from bitrix24_rest.models.imconnector_delete_messages import (
+    from .imconnector_delete_messages import (
         DeletedMessage,
         DeletedMessageChat,
         DeleteMessagesData,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses as _dc
 from typing import Any
 
-from bitrix24_rest import _runtime as _rt
+from .._runtime import model as _rt
 
 __all__ = [
     "ResponseTime",

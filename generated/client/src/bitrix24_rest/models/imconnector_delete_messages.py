@@ -8,9 +8,11 @@ import dataclasses as _dc
 import json as _json
 from typing import Any
 
-from bitrix24_rest import _runtime as _rt
-from bitrix24_rest._core import Endpoint, ItemResultsSpec
-from bitrix24_rest.models.common import ResponseTime
+from .._runtime import model as _rt
+from .._runtime.chunks import ItemResultsSpec
+from .._runtime.core import Endpoint
+from .._runtime.items import ItemOutcomes
+from .common import ResponseTime
 
 __all__ = [
     "DeletedMessage",
@@ -167,7 +169,7 @@ class ImconnectorDeleteMessagesRequest(_rt.Model):
 
 
 @_dc.dataclass(frozen=True, kw_only=True)
-class ImconnectorDeleteMessagesResponse(_rt.Model):
+class ImconnectorDeleteMessagesResponse(_rt.Model, ItemOutcomes["DeleteMessagesItemResult"]):
     """The response envelope."""
 
     result: ImconnectorDeleteMessagesResult
@@ -179,33 +181,8 @@ class ImconnectorDeleteMessagesResponse(_rt.Model):
 
     extra_fields: dict[str, Any] = _dc.field(default_factory=dict, repr=False)
 
-    @property
-    def items(self) -> list[DeleteMessagesItemResult]:
-        """One outcome per element of MESSAGES, in the order the portal sent them."""
-        step0 = self
-        step1 = step0.result
-        step2 = step1.data
-        if step2 is None:
-            return []
-        step3 = step2.result
-        if step3 is None:
-            return []
-        return step3
-
-    @property
-    def failed(self) -> list[DeleteMessagesItemResult]:
-        """The items the portal did not process (their `SUCCESS` is false)."""
-        return [item for item in self.items if not item.success]
-
-    @property
-    def succeeded(self) -> list[DeleteMessagesItemResult]:
-        """The items the portal processed."""
-        return [item for item in self.items if item.success]
-
-    @property
-    def all_succeeded(self) -> bool:
-        """True if every item was processed; partial failure inside HTTP 200 makes it false."""
-        return not self.failed
+    _ITEMS_PATH = ("result", "data", "result")
+    _SUCCESS = "success"
 
 
 @_dc.dataclass(frozen=True, kw_only=True)

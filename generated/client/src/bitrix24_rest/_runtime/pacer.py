@@ -15,7 +15,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from {{ api.package }}.errors import ConfigurationError
+from .errors import ConfigurationError
+
+__all__ = [
+    "ENTERPRISE_PLAN",
+    "STANDARD_PLAN",
+    "Pacer",
+    "RateLimit",
+]
 
 
 @dataclass(frozen=True)
@@ -62,7 +69,9 @@ class Pacer:
         """Take the next slot; returns how many seconds to wait before sending."""
         with self._lock:
             now = self._clock()
-            self._level = max(0.0, self._level - (now - self._updated) * self.limit.drain_per_second)
+            self._level = max(
+                0.0, self._level - (now - self._updated) * self.limit.drain_per_second
+            )
             self._updated = now
             wait = max(0.0, (self._level + 1 - self._capacity) / self.limit.drain_per_second)
             self._level += 1

@@ -14,15 +14,43 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from {{ api.package }} import _runtime as _rt
-from {{ api.package }}._secrets import redact
-from {{ api.package }}.errors import (
+from . import checks
+from . import model as _rt
+from .chunks import ItemResultsSpec
+from .errors import (
+    ApiError,
     Bitrix24Error,
     ConfigurationError,
     InvalidArgumentError,
     UnexpectedResponseError,
     error_from_answer,
 )
+from .secrets import redact
+
+__all__ = [
+    "APPLICATION",
+    "CALL_OPTIONS",
+    "CONNECT_TIMEOUT",
+    "DEFAULT_TIMEOUT",
+    "EXCERPT_LENGTH",
+    "NOT_JSON",
+    "READ_TIMEOUT",
+    "WEBHOOK",
+    "Connection",
+    "Endpoint",
+    "Exchange",
+    "RawResponse",
+    "check_context",
+    "decode",
+    "error_code",
+    "excerpt",
+    "failure",
+    "is_success",
+    "parse_json",
+    "prepare_body",
+    "redact_url",
+    "reset_at",
+]
 
 T = TypeVar("T")
 
@@ -31,22 +59,14 @@ APPLICATION = "application"
 WEBHOOK = "webhook"
 """Auth context of an incoming webhook: the secret is part of the URL."""
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
-"""Connect within 5 s; allow 60 s for the answer, the portal's own limit for one request."""
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 60.0
+"""Seconds to wait for an answer: the portal's own limit for one request."""
+DEFAULT_TIMEOUT = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
+CALL_OPTIONS = ("timeout",)
+"""Keyword arguments every generated method takes besides the method's own arguments."""
 
 EXCERPT_LENGTH = 200
-
-
-@dataclass(frozen=True)
-class ItemResultsSpec:
-    """Where an answer carries one outcome per request item."""
-
-    request: str
-    response: tuple[str, ...]
-    success: str
-    errors: str | None = None
-    chunk_size: int = 50
-    match: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,11 +81,11 @@ class Endpoint(Generic[T]):
     item_results: ItemResultsSpec | None = None
 
     @property
-    def checker(self) -> _rt.Checker:
+    def checker(self) -> checks.Checker:
         """The compiled argument rules, built on first use."""
-        compiled: _rt.Checker | None = self.__dict__.get("_checker")
+        compiled: checks.Checker | None = self.__dict__.get("_checker")
         if compiled is None:
-            compiled = _rt.compile_checker(self.request_schema)
+            compiled = checks.compile_checker(self.request_schema)
             object.__setattr__(self, "_checker", compiled)
         return compiled
 
@@ -182,7 +202,11 @@ def reset_at(payload: Any) -> float | None:
     value = payload.get("time") if isinstance(payload, dict) else None
     value = value.get("operating_reset_at") if isinstance(value, dict) else None
     try:
-        moment = float(value) if isinstance(value, (int, float, str)) and not isinstance(value, bool) else None
+        moment = (
+            float(value)
+            if isinstance(value, (int, float, str)) and not isinstance(value, bool)
+            else None
+        )
     except (ValueError, OverflowError):
         return None
     return moment if moment is not None and math.isfinite(moment) else None
@@ -196,14 +220,24 @@ def is_success(status: int, payload: Any) -> bool:
     return status < 400 and payload is not NOT_JSON and error_code(payload) is None
 
 
-def failure(endpoint: Endpoint[Any], status: int, payload: Any, content: bytes) -> Bitrix24Error:
-    """The package exception that describes an answer that is not a success."""
+def failure(
+    endpoint: Endpoint[Any],
+    status: int,
+    payload: Any,
+    content: bytes,
+    known: Mapping[str, type[ApiError]],
+) -> Bitrix24Error:
+    """The package exception that describes an answer that is not a success.
+
+    `known` maps the documented error codes (case-insensitively) to their classes.
+    """
     code = error_code(payload)
     if code is not None:
         description = payload.get("error_description")
         if isinstance(description, (int, float)) and not isinstance(description, bool):
             description = str(description)
         return error_from_answer(
+            known,
             code,
             redact(description) if isinstance(description, str) else "",
             status,
@@ -211,8 +245,12 @@ def failure(endpoint: Endpoint[Any], status: int, payload: Any, content: bytes) 
             reset_at(payload),
         )
     if payload is NOT_JSON:
-        return UnexpectedResponseError(endpoint.method, status, "the body is not JSON", excerpt(content))
-    return UnexpectedResponseError(endpoint.method, status, "an error status without an error code", excerpt(content))
+        return UnexpectedResponseError(
+            endpoint.method, status, "the body is not JSON", excerpt(content)
+        )
+    return UnexpectedResponseError(
+        endpoint.method, status, "an error status without an error code", excerpt(content)
+    )
 
 
 def decode(endpoint: Endpoint[T], payload: Any, status: int, content: bytes) -> T:

@@ -14,6 +14,17 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
+__all__ = [
+    "NEVER_RETRIED_CODES",
+    "NO_RETRY",
+    "RATE_LIMIT_CODES",
+    "RETRIED_STATUSES",
+    "TIME_LIMIT_CODES",
+    "RetryPolicy",
+    "Verdict",
+    "after_error",
+]
+
 RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 RATE_LIMIT_CODES = frozenset({"query_limit_exceeded"})
 TIME_LIMIT_CODES = frozenset({"operation_time_limit"})

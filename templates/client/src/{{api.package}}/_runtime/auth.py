@@ -14,8 +14,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from {{ api.package }} import _secrets
-from {{ api.package }}.errors import ConfigurationError, TokenRefreshError
+from . import secrets as _secrets
+from .errors import ConfigurationError, TokenRefreshError
+
+__all__ = [
+    "DEFAULT_TOKEN_URL",
+    "OAuthApp",
+    "TokenCallback",
+    "TokenPair",
+    "TokenState",
+    "read_refresh_answer",
+    "refresh_query",
+]
 
 DEFAULT_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/"
 """Bitrix24's OAuth server; the Russian docs use https://oauth.bitrix24.tech/oauth/token/."""
@@ -64,7 +74,9 @@ class TokenState:
 def refresh_query(app: OAuthApp, pair: TokenPair) -> dict[str, str]:
     """The query of a refresh request (grant_type=refresh_token)."""
     if not pair.refresh_token:
-        raise ConfigurationError("the access token expired and no refresh_token was given to renew it")
+        raise ConfigurationError(
+            "the access token expired and no refresh_token was given to renew it"
+        )
     return {
         "grant_type": "refresh_token",
         "client_id": app.client_id,
@@ -84,13 +96,20 @@ def read_refresh_answer(status: int, content: bytes) -> TokenPair:
         description = data.get("error_description") if isinstance(data, dict) else None
         raise TokenRefreshError(
             str(code or "refresh_failed"),
-            _secrets.redact(str(description or "the token endpoint did not return a new token pair")),
+            _secrets.redact(
+                str(description or "the token endpoint did not return a new token pair")
+            ),
             status,
             "oauth/token",
         )
     access, refresh = data.get("access_token"), data.get("refresh_token")
     if not isinstance(access, str) or not access or not isinstance(refresh, str) or not refresh:
-        raise TokenRefreshError("refresh_failed", "the answer has no access_token and refresh_token", status, "oauth/token")
+        raise TokenRefreshError(
+            "refresh_failed",
+            "the answer has no access_token and refresh_token",
+            status,
+            "oauth/token",
+        )
     _secrets.register(access, refresh)
     expires = data.get("expires")
     expires_in = data.get("expires_in")

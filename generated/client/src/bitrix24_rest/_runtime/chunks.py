@@ -8,12 +8,38 @@ input order. An item the portal did not answer for is reported as failed, never 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from {{ api.package }} import _runtime as _rt
-from {{ api.package }}._core import ItemResultsSpec
+from . import model as _rt
 
+__all__ = [
+    "DEFAULT_CHUNK_SIZE",
+    "NOT_ANSWERED",
+    "ItemResultsSpec",
+    "align",
+    "answered_items",
+    "failed_outcome",
+    "merge",
+    "split",
+]
+
+DEFAULT_CHUNK_SIZE = 50
+"""Items per request unless the spec says otherwise: the batch limit of Bitrix24, which keeps one
+request well inside the portal's 60 s execution limit."""
 NOT_ANSWERED = "The portal returned no result for this item"
+
+
+@dataclass(frozen=True)
+class ItemResultsSpec:
+    """Where an answer carries one outcome per request item."""
+
+    request: str
+    response: tuple[str, ...]
+    success: str
+    errors: str | None = None
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    match: tuple[str, ...] = ()
 
 
 def split(body: dict[str, Any], spec: ItemResultsSpec, size: int) -> list[dict[str, Any]]:
@@ -21,7 +47,9 @@ def split(body: dict[str, Any], spec: ItemResultsSpec, size: int) -> list[dict[s
     items = body.get(spec.request)
     if not isinstance(items, list) or len(items) <= size:
         return [body]
-    return [{**body, spec.request: items[start : start + size]} for start in range(0, len(items), size)]
+    return [
+        {**body, spec.request: items[start : start + size]} for start in range(0, len(items), size)
+    ]
 
 
 def answered_items(payload: Any, spec: ItemResultsSpec) -> list[Any]:
@@ -35,7 +63,9 @@ def answered_items(payload: Any, spec: ItemResultsSpec) -> list[Any]:
         if value is None or value == []:  # absent, or PHP's empty array for an empty object
             return []
         if not isinstance(value, dict):
-            raise _rt.DecodeError(f"expected an object, got {_rt.describe(value)}", spec.response[:depth])
+            raise _rt.DecodeError(
+                f"expected an object, got {_rt.describe(value)}", spec.response[:depth]
+            )
         value = value.get(key)
     if value is None:
         return []
@@ -58,7 +88,10 @@ def align(payload: Any, sent: Sequence[Any], spec: ItemResultsSpec) -> list[Any]
     if not spec.match:
         if len(answered) == len(sent):
             return answered
-        return [answered[i] if i < len(answered) else failed_outcome(item, spec) for i, item in enumerate(sent)]
+        return [
+            answered[i] if i < len(answered) else failed_outcome(item, spec)
+            for i, item in enumerate(sent)
+        ]
     sent_keys = [_key(item, spec.match) for item in sent]
     answered_keys = [_key(outcome, spec.match) for outcome in answered]
     if len(answered) == len(sent) and all(

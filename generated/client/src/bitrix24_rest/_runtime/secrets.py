@@ -11,6 +11,17 @@ import logging
 import threading
 from collections import deque
 
+from . import PACKAGE
+
+__all__ = [
+    "LOGGER_NAMES",
+    "MASK",
+    "RedactingFilter",
+    "install_log_filter",
+    "redact",
+    "register",
+]
+
 MASK = "***"
 _MIN_LENGTH = 6  # shorter strings would mask ordinary words
 _lock = threading.Lock()
@@ -50,7 +61,7 @@ class RedactingFilter(logging.Filter):
 
 
 _FILTER = RedactingFilter()
-LOGGER_NAMES = ("{{ api.package }}", "httpx", "httpcore")
+LOGGER_NAMES = (PACKAGE, "httpx", "httpcore")
 
 
 def install_log_filter() -> None:
