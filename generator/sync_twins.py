@@ -32,7 +32,7 @@ RENAMES = {
 
 def derive(runtime: Path) -> dict[Path, str]:
     """The synchronous twin of every module under `runtime/_async`, by its path under `runtime/_sync`."""
-    import unasync
+    import unasync  # type: ignore[import-untyped]  # a development tool without type hints
 
     from generator.format import format_python
 
