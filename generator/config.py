@@ -24,6 +24,8 @@ class Target:
     name: str
     templates: Path
     out: str
+    view: str
+    """The view its templates see (`generator.views.VIEWS`)."""
 
 
 @dataclass(frozen=True)
@@ -86,12 +88,17 @@ def _folder(base: Path, pyproject: Path, section: dict[str, Any], key: str) -> P
 
 
 def _target(base: Path, pyproject: Path, entry: Any) -> Target:
-    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in ("name", "templates", "out")):
-        raise UsageError(f"{pyproject}: each [[tool.generator.targets]] needs 'name', 'templates' and 'out'")
+    keys = ("name", "templates", "out", "view")
+    if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in keys):
+        raise UsageError(f"{pyproject}: each [[tool.generator.targets]] needs 'name', 'templates', 'out' and 'view'")
+    from generator.views import VIEWS
+
+    if entry["view"] not in VIEWS:
+        raise UsageError(f"{pyproject}: target {entry['name']!r}: no view {entry['view']!r}; one of {', '.join(VIEWS)}")
     templates = (base / entry["templates"]).resolve()
     if not templates.is_dir():
         raise UsageError(f"{pyproject}: template folder {entry['templates']!r} does not exist")
     out = Path(entry["out"])
     if out.is_absolute() or ".." in out.parts:
         raise UsageError(f"{pyproject}: target out {entry['out']!r} must be a relative path inside the output folder")
-    return Target(name=entry["name"], templates=templates, out=out.as_posix())
+    return Target(name=entry["name"], templates=templates, out=out.as_posix(), view=entry["view"])

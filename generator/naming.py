@@ -1,14 +1,12 @@
-"""Turn names from the spec into safe Python identifiers, and text into safe literals.
+"""Turn names from the spec into safe Python identifiers: attributes, classes, modules.
 
-Everything a template prints that came from the spec passes through here first, so templates
-never escape or convert anything themselves.
+Texts are made safe for where they go by `generator.views.text`.
 """
 
 from __future__ import annotations
 
 import keyword
 import re
-import textwrap
 import unicodedata
 
 # Names a generated attribute or parameter must not take: keywords break the syntax, and a
@@ -18,8 +16,6 @@ _RESERVED = (
     | set(keyword.softkwlist)
     | {"self", "cls", "str", "int", "float", "bool", "list", "dict", "object", "type", "Any"}
 )
-# Names the generated modules import or define themselves; a schema named so gets a suffix.
-_RESERVED_CLASSES = {"Any", "ClassVar", "Mapping", "Sequence", "Self", "Endpoint", "Client", "AsyncClient"}
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|\d|\b|_)|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _SAFE_MODULE = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -62,70 +58,12 @@ def attribute_name(wire_name: str) -> str:
     return safe_identifier(snake_case(wire_name), fallback="field")
 
 
-def class_name(name: str) -> str:
-    """The Python class name for a schema or error code."""
+def class_name(name: str, reserved: frozenset[str] = frozenset()) -> str:
+    """The Python class name for a schema; one in `reserved` (names the module binds) gets a suffix."""
     name = safe_identifier(pascal_case(name), fallback="Model")
-    return name + "Model" if name in _RESERVED_CLASSES else name
+    return name + "Model" if name in reserved else name
 
 
 def is_safe_module_name(name: str) -> bool:
     """True if `name` can be a module file name (no path separators, dots or odd characters)."""
     return bool(_SAFE_MODULE.match(name)) and not keyword.iskeyword(name)
-
-
-def _escape_unprintable(text: str) -> str:
-    """Control characters and lone surrogates as Python escapes (source cannot hold them raw)."""
-    return "".join(
-        _python_escape(c) if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs") else c for c in text
-    )
-
-
-def _python_escape(char: str) -> str:
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def docstring_text(text: str, width: int = 72) -> str:
-    """Text for the inside of a triple-quoted docstring: wrapped, with quotes and escapes made safe.
-
-    Long words (URLs) are never broken, nor are lines broken at hyphens.
-    """
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip())]
-    wrapped = "\n\n".join(
-        textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False) for p in paragraphs if p
-    )
-    escaped = _escape_unprintable(wrapped.replace("\\", "\\\\")).replace('"""', '\\"\\"\\"')
-    if escaped.endswith('"'):
-        escaped += " "  # a docstring ending in a quote would close early
-    return escaped.rstrip() if not escaped.endswith('" ') else escaped
-
-
-def one_line(text: str) -> str:
-    """`text` on one line with runs of white space folded and control characters dropped."""
-    return " ".join("".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") or c in "\n\t").split())
-
-
-def markdown_cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes and HTML escaped."""
-    return (
-        one_line(text)
-        .replace("&", "&amp;")
-        .replace("\\", "\\\\")
-        .replace("|", "\\|")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-    )
-
-
-def markdown_text(text: str) -> str:
-    """Prose for a Markdown page: paragraphs kept, raw HTML neutralised."""
-    paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text.strip())]
-    # A run of three backticks or tildes would open a code fence that swallows the page.
-    return "\n\n".join(
-        re.sub(r"([`~]{3,})", lambda m: "\\" + "\\".join(m.group(1)), p)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        for p in paragraphs
-        if p
-    )

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.build import build_model
 from generator.cache import NO_CACHE, Cache
 from generator.config import Config
 from generator.format import format_files
 from generator.loader import load_spec
 from generator.manifest import MANIFEST_NAME, render_manifest
-from generator.model import Api
+from generator.model import build_model
+from generator.model.ir import Api
 from generator.problems import SpecError
 from generator.refs import check_refs
 from generator.render import RenderedFile, render_all
+from generator.runtime_facts import runtime_facts
 from generator.validate import validate_spec
 
 
@@ -26,7 +27,7 @@ def load_api(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> Api:
         problems += validate_spec(spec, cache)
     if problems:
         raise SpecError(problems)
-    api, problems = build_model(spec, config)
+    api, problems = build_model(spec, runtime_facts(config.runtime))
     if api is None or problems:
         raise SpecError(problems)
     return api
@@ -38,6 +39,6 @@ def generate(spec_path: Path, config: Config, cache: Cache = NO_CACHE) -> list[R
     With a `cache`, validation and formatting of inputs seen before are skipped.
     """
     api = load_api(spec_path, config, cache)
-    files = format_files(render_all(api, config, cache), cache)
+    files = format_files(render_all(api, config, runtime_facts(config.runtime), cache), cache)
     manifest = render_manifest({f.path: f.content.encode("utf-8") for f in files})
     return sorted([*files, RenderedFile(MANIFEST_NAME, manifest.decode("utf-8"))], key=lambda f: f.path)

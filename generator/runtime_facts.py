@@ -45,6 +45,10 @@ class RuntimeFacts:
     """How the runtime reads a boolean (also "Y"/"N" and the like); raises on anything else."""
     group_for_status: Callable[[int | None], type]
     """The exception group of an HTTP status."""
+    connect_timeout: float
+    read_timeout: float
+    public_api: tuple[tuple[str, str], ...]
+    """The runtime's names the package exports, each with its runtime module."""
     module: Callable[[str], types.ModuleType]
     """A standard-library-only runtime module by name, for the docs' facts (retry, pacer)."""
 
@@ -69,6 +73,9 @@ def runtime_facts(folder: Path) -> RuntimeFacts:
         default_chunk_size=chunks.DEFAULT_CHUNK_SIZE,
         read_bool=model.as_bool,
         group_for_status=errors.group_for_status,
+        connect_timeout=_constant(trees["core"], "CONNECT_TIMEOUT"),
+        read_timeout=_constant(trees["core"], "READ_TIMEOUT"),
+        public_api=tuple(sorted(_constant(trees["__init__"], "PUBLIC_API").items())),
         module=module,
     )
 
@@ -81,7 +88,10 @@ def _trees(folder: Path) -> Iterator[tuple[str, ast.Module]]:
 
 
 def _all_of(tree: ast.Module) -> list[str]:
-    value = _constant(tree, "__all__")
+    try:
+        value = _constant(tree, "__all__")
+    except LookupError:
+        return []
     return [str(v) for v in value] if isinstance(value, (list, tuple)) else []
 
 

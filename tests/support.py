@@ -10,10 +10,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.config import PROJECT_ROOT
+from generator.config import PROJECT_ROOT, load_config
+from generator.model import CLIENT_CLASSES, TYPING_NAMES
+from generator.runtime_facts import runtime_facts
 
 SPEC_DIR = PROJECT_ROOT / "spec"
 GENERATED_DIR = PROJECT_ROOT / "generated"
+FACTS = runtime_facts(load_config(PROJECT_ROOT / "pyproject.toml").runtime)
+"""What the client runtime defines, as the generator reads it."""
+RESERVED_CLASSES = FACTS.exported | TYPING_NAMES | CLIENT_CLASSES
+"""Class names no record may take."""
 
 
 def write_spec(folder: Path, files: dict[str, str]) -> Path:

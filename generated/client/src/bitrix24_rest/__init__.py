@@ -33,16 +33,16 @@ if TYPE_CHECKING:
         UnexpectedResponseError,
     )
 
-# Names are imported on first use, so that `import bitrix24_rest` costs next to nothing and
-# each part (client, errors, models) loads only when something needs it.
+# Names are imported on first use, so that importing the package costs next to nothing and each
+# part (client, errors, models) loads only when something needs it.
 _EXPORTS = {
     "DEFAULT_TOKEN_URL": "_runtime.auth",
-    "TokenPair": "_runtime.auth",
-    "RawResponse": "_runtime.core",
     "ENTERPRISE_PLAN": "_runtime.pacer",
-    "STANDARD_PLAN": "_runtime.pacer",
     "RateLimit": "_runtime.pacer",
+    "RawResponse": "_runtime.core",
     "RetryPolicy": "_runtime.retry",
+    "STANDARD_PLAN": "_runtime.pacer",
+    "TokenPair": "_runtime.auth",
     "AsyncClient": "client",
     "Client": "client",
     "ApiError": "errors",
@@ -82,13 +82,13 @@ __version__ = "0.1.0"
 __all__ = [
     "DEFAULT_TOKEN_URL",
     "ENTERPRISE_PLAN",
-    "STANDARD_PLAN",
-    "AsyncClient",
-    "Client",
     "RateLimit",
     "RawResponse",
     "RetryPolicy",
+    "STANDARD_PLAN",
     "TokenPair",
+    "AsyncClient",
+    "Client",
     "ApiError",
     "AuthError",
     "BadRequestError",

@@ -36,17 +36,17 @@ from ._runtime.errors import (
 )
 
 __all__ = [
-    "Bitrix24Error",
-    "InvalidArgumentError",
-    "ConfigurationError",
-    "TransportError",
-    "UnexpectedResponseError",
     "ApiError",
     "AuthError",
-    "RateLimitError",
     "BadRequestError",
+    "Bitrix24Error",
+    "ConfigurationError",
+    "InvalidArgumentError",
+    "RateLimitError",
     "ServerError",
     "TokenRefreshError",
+    "TransportError",
+    "UnexpectedResponseError",
     "AccessDeniedError",
     "ArgumentError",
     "BatchLengthExceededError",

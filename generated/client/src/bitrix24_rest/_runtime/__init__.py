@@ -16,3 +16,15 @@ and leave the behaviour to these modules:
 
 PACKAGE = __name__.rpartition(".")[0] or __name__
 """The package this runtime is part of (its loggers are named after it)."""
+
+PUBLIC_API = {
+    "DEFAULT_TOKEN_URL": "auth",
+    "ENTERPRISE_PLAN": "pacer",
+    "STANDARD_PLAN": "pacer",
+    "RateLimit": "pacer",
+    "RawResponse": "core",
+    "RetryPolicy": "retry",
+    "TokenPair": "auth",
+}
+"""The runtime's names the generated package exports at its top level, by the module defining each
+(besides the clients, from the generated `client`, and the exceptions, from `errors`)."""

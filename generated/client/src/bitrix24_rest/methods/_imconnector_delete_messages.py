@@ -53,12 +53,13 @@ class DeleteMessagesMethod:
             line: Identifier of the open line. The identifier can be obtained using the
                 imopenlines.config.get and imopenlines.config.list.get methods.
             messages: Array of messages to delete. Each element of the array is a message
-                object with three required blocks: user, message, chat. Constraints: must not be empty.
+                object with three required blocks: user, message, chat. Constraints:
+                must not be empty.
             timeout: Overrides the client's timeout for this call.
 
         Returns:
-            ImconnectorDeleteMessagesResponse; `.failed` lists the
-            items the portal did not process (HTTP 200 with partial failure).
+            ImconnectorDeleteMessagesResponse; `.failed` lists the items the portal
+            did not process (HTTP 200 with partial failure).
 
         Raises:
             InvalidArgumentError: arguments break the spec (nothing was sent).
@@ -75,13 +76,11 @@ class DeleteMessagesMethod:
             TransportError: no answer (connection failed or timed out).
             UnexpectedResponseError: an answer the spec does not describe.
         """
-        return (
-            self.delete_messages_raw(
-                connector=connector,
-                line=line,
-                messages=messages,
-                timeout=timeout,
-            )
+        return self.delete_messages_raw(
+            connector=connector,
+            line=line,
+            messages=messages,
+            timeout=timeout,
         ).result
 
     def delete_messages_raw(

@@ -303,7 +303,7 @@ def test_a_failed_first_run_into_a_new_folder_leaves_no_folder(
 def start_child(spec: Path, out: Path, env: dict[str, str], slow: float) -> subprocess.Popen[str]:
     """The generator in a process group of its own, as a terminal runs it (Ctrl-C reaches the group)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.child_generator", "--spec", str(spec), "--out", str(out)],
+        [sys.executable, "-m", "tests.generator.child_generator", "--spec", str(spec), "--out", str(out)],
         cwd=PROJECT_ROOT,
         env={**env, "SLOW_SWAP_SECONDS": str(slow)},
         stdout=subprocess.PIPE,

@@ -17,7 +17,7 @@ from generator.__main__ import main
 from generator.config import PROJECT_ROOT
 from tests.support import GENERATED_DIR
 
-CORPUS = Path(__file__).parent / "bad_specs"
+CORPUS = Path(__file__).parent.parent / "bad_specs"
 CASES = sorted(p for p in CORPUS.iterdir() if p.suffix == ".yaml" or p.is_dir())
 
 

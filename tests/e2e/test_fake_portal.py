@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.fake_portal import (
+from tests.e2e.fake_portal import (
     DEFAULT_CLIENT_ID,
     DEFAULT_CLIENT_SECRET,
     DEFAULT_CONNECTOR,

@@ -8,13 +8,16 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import build_model
 from generator.config import Config
 from generator.loader import load_spec
-from generator.model import Api, Operation
+from generator.model import build_model
+from generator.model.ir import Api, Operation
 from generator.problems import Problem
 from generator.refs import check_refs
+from generator.runtime_facts import runtime_facts
 from generator.validate import validate_spec
+from generator.views.outcomes import failure_example
+from generator.views.python_types import annotation
 from tests.support import SPEC_DIR, write_spec
 
 SUCCESS = {
@@ -56,7 +59,7 @@ def build(tmp_path: Path, config: Config, files: dict[str, str]) -> tuple[Api | 
     problems += check_refs(spec)
     problems += validate_spec(spec)
     assert problems == [], "the test's spec must be valid OpenAPI"
-    return build_model(spec, config)
+    return build_model(spec, runtime_facts(config.runtime))
 
 
 def built(tmp_path: Path, config: Config, files: dict[str, str]) -> Api:
@@ -94,7 +97,7 @@ def test_error_codes_come_from_named_examples_under_error_responses(tmp_path: Pa
     api = built(tmp_path, config, {"api.yaml": spec_file({"/crm.item.get": op})})
 
     errors = only_operation(api).errors
-    assert [(e.status, e.code, e.message.plain, e.when.plain) for e in errors] == [
+    assert [(e.status, e.code, e.message, e.when) for e in errors] == [
         (400, "ERROR_ARGUMENT", "No ID", "ID missing"),
         (400, "NOT_FOUND", "Not found", "The item does not exist"),
     ]
@@ -113,7 +116,7 @@ def test_error_codes_also_come_from_an_enum_on_the_error_property(tmp_path: Path
     api = built(tmp_path, config, {"api.yaml": spec_file({"/crm.item.get": op})})
 
     errors = only_operation(api).errors
-    assert [(e.status, e.code, e.message.plain) for e in errors] == [
+    assert [(e.status, e.code, e.message) for e in errors] == [
         (403, "DOCUMENTED", "Has an example"),  # once: the enum does not add it again
         (403, "ENUM_ONLY", ""),
     ]
@@ -145,8 +148,8 @@ def test_error_examples_from_another_file_are_system_errors(tmp_path: Path, conf
     }
     op_built = only_operation(built(tmp_path, config, files))
 
-    assert [e.code for e in op_built.method_errors] == ["OWN_ERROR"]
-    assert [e.code for e in op_built.system_errors] == ["QUERY_LIMIT_EXCEEDED"]
+    assert [e.code for e in [e for e in op_built.errors if not e.system]] == ["OWN_ERROR"]
+    assert [e.code for e in [e for e in op_built.errors if e.system]] == ["QUERY_LIMIT_EXCEEDED"]
 
 
 def test_error_codes_that_become_the_same_exception_name_are_kept_apart_or_refused(
@@ -223,8 +226,8 @@ def test_a_schema_that_refers_to_itself_builds_a_model_that_refers_to_itself(tmp
     op = operation(requestBody=request_body({"$ref": "#/components/schemas/Node"}))
     api = built(tmp_path, config, {"api.yaml": spec_file({"/tree.node.add": op}, components=components)})
 
-    node = next(m for m in api.models if m.name == "Node")
-    assert {f.name: f.type.annotation for f in node.fields} == {
+    node = api.record("Node")
+    assert {f.name: annotation(f.type) for f in node.fields} == {
         "name": "str",
         "parent": "Node",
         "children": "list[Node]",
@@ -305,7 +308,6 @@ def test_a_plain_spec_without_extensions_builds_with_the_defaults(tmp_path: Path
     assert op.webhook_allowed
     assert op.idempotent is False
     assert op.item_results is None
-    assert op.failure_example is None
 
 
 def test_contexts_and_idempotent_are_read_into_the_operation(tmp_path: Path, config: Config) -> None:
@@ -366,11 +368,12 @@ def test_item_results_are_read_into_the_operation(tmp_path: Path, config: Config
     assert items is not None
     assert (items.request_field, items.request_wire_name) == ("ids", "IDS")
     assert items.wire_path == ("result", "ITEMS")
-    assert items.steps == (("result", True), ("items", True))
+    assert items.attribute_path == ("result", "items")
     assert (items.success_attribute, items.success_wire_name) == ("ok", "OK")
     assert (items.errors_attribute, items.errors_wire_name) == ("messages", "MESSAGES")
-    assert result.failure_example is not None  # made from the success example by failing its first item
-    assert result.failure_example.value["result"]["ITEMS"][0]["OK"] is False
+    made_up = failure_example(result, runtime_facts(config.runtime).read_bool)
+    assert made_up is not None and made_up.made_up  # the success example with its first item failed
+    assert made_up.value["result"]["ITEMS"][0]["OK"] is False
 
 
 @pytest.mark.parametrize(
@@ -397,21 +400,22 @@ def test_a_malformed_extension_is_a_problem(tmp_path: Path, config: Config, key:
 def test_the_real_spec_builds_with_22_error_cases_for_imconnector_delete_messages(config: Config) -> None:
     spec, problems = load_spec(SPEC_DIR)
     assert problems == []
-    api, problems = build_model(spec, config)
+    api, problems = build_model(spec, runtime_facts(config.runtime))
     assert problems == []
     assert api is not None
 
     op = next(o for o in api.operations if o.method == "imconnector.delete.messages")
     assert len(op.errors) == 22
-    assert len(op.method_errors) == 6
-    assert len(op.system_errors) == 16
-    assert {e.code for e in op.method_errors} == {
+    own = [e for e in op.errors if not e.system]
+    system = [e for e in op.errors if e.system]
+    assert (len(own), len(system)) == (6, 16)
+    assert {e.code for e in own} == {
         "ERROR_ARGUMENT",
         "NOT_ACTIVE_LINE",
         "IMCONNECTOR_NO_CORRECT_PROVIDER",
         "WRONG_AUTH_TYPE",
     }
-    assert {e.code for e in op.system_errors} >= {"expired_token", "QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR"}
+    assert {e.code for e in system} >= {"expired_token", "QUERY_LIMIT_EXCEEDED", "INTERNAL_SERVER_ERROR"}
     assert op.contexts == ("application",)
     assert op.idempotent is True
     assert op.item_results is not None and op.item_results.wire_path == ("result", "DATA", "RESULT")

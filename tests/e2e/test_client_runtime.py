@@ -20,7 +20,7 @@ import pytest
 from bitrix24_rest import AsyncClient, Client, ConfigurationError, RateLimit, RetryPolicy, TokenPair, errors
 from bitrix24_rest.models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
-from tests.fake_portal import DEFAULT_CONNECTOR, DEFAULT_LINE, FakePortal
+from tests.e2e.fake_portal import DEFAULT_CONNECTOR, DEFAULT_LINE, FakePortal
 from tests.support import LOG, SECRETS_SEEN, remember
 
 CLIENT_ID = "app.canary"

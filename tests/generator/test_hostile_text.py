@@ -41,13 +41,15 @@ from hypothesis import strategies as st
 
 import generator.format
 from generator import naming
-from generator.build import CALL_OPTIONS, MODEL_MEMBERS
 from generator.config import PROJECT_ROOT, load_config
 from generator.pipeline import generate
 from generator.problems import SpecError
 from generator.render import RenderedFile
+from generator.runtime_facts import runtime_facts
+from tests.support import RESERVED_CLASSES
 
 CONFIG = load_config(PROJECT_ROOT / "pyproject.toml")
+FACTS = runtime_facts(CONFIG.runtime)
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the generator reads specs with libyaml too
 
 settings.register_profile("long", max_examples=300, deadline=None)
@@ -644,7 +646,7 @@ MAX_DEPTH = 3
 def attribute(wire_name: str) -> str:
     """The attribute a property becomes (as the generator names it)."""
     name = naming.attribute_name(wire_name)
-    return name + "_" if name in MODEL_MEMBERS else name
+    return name + "_" if name in FACTS.model_members else name
 
 
 def type_of(schema: dict[str, Any]) -> tuple[str | None, bool]:
@@ -704,7 +706,7 @@ def objects(draw: st.DrawFn, depth: int, oas31: bool, top_of_request: bool = Fal
     """An object schema with properties whose names stay distinct as attributes."""
     names = draw(
         st.lists(
-            PROPERTY_NAMES.filter(lambda n: not (top_of_request and attribute(n) in CALL_OPTIONS)),
+            PROPERTY_NAMES.filter(lambda n: not (top_of_request and attribute(n) in FACTS.call_options)),
             min_size=1,
             max_size=4,
             unique_by=attribute,
@@ -848,8 +850,8 @@ def named_components(draw: st.DrawFn, roots: list[dict[str, Any]], oas31: bool) 
         for container, key in list(nested_objects(root)):
             if not draw(st.booleans()):
                 continue
-            name = draw(COMPONENT_NAMES.filter(lambda n: naming.class_name(n) not in classes))
-            classes.add(naming.class_name(name))
+            name = draw(COMPONENT_NAMES.filter(lambda n: naming.class_name(n, RESERVED_CLASSES) not in classes))
+            classes.add(naming.class_name(name, RESERVED_CLASSES))
             components[name] = container[key]
             ref = {"$ref": f"#/components/schemas/{name}"}
             wrapper = draw(st.sampled_from(["ref", "allOf", "anyOf"] if oas31 else ["ref", "allOf"]))
@@ -944,9 +946,9 @@ def check_case(case: SpecCase, folder: Path) -> None:
     write_files(out, files)
     segments = case.method.split(".")
     stem = naming.pascal_case(case.method)
-    samples = [[naming.class_name(f"{stem}Response"), case.response]]
+    samples = [[naming.class_name(f"{stem}Response", RESERVED_CLASSES), case.response]]
     if case.request is not None:
-        samples.append([naming.class_name(f"{stem}Request"), case.request])
+        samples.append([naming.class_name(f"{stem}Request", RESERVED_CLASSES), case.request])
     given_file = folder / "case.json"
     given_file.write_text(
         json.dumps(

@@ -9,15 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.naming import (
-    attribute_name,
-    class_name,
-    docstring_text,
-    markdown_cell,
-    one_line,
-    pascal_case,
-    snake_case,
-)
+from generator.naming import attribute_name, class_name, pascal_case, snake_case
+from generator.views.text import docstring_text, markdown_cell, one_line
+from tests.support import RESERVED_CLASSES as RESERVED
 
 # Any text a spec can carry, except lone surrogates (YAML cannot carry them into a file).
 SPEC_CHARS = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
@@ -98,11 +92,11 @@ def test_attribute_name(wire_name: str, expected: str) -> None:
         ("self", "SelfModel"),
         ("None", "None_"),
         ("2fa", "Model_2Fa"),
-        ("", "Model"),
+        ("", "ModelModel"),  # the fallback is also the runtime's base class name
     ],
 )
 def test_class_name(name: str, expected: str) -> None:
-    assert class_name(name) == expected
+    assert class_name(name, RESERVED) == expected
 
 
 @PROPERTIES

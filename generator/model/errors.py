@@ -1,0 +1,155 @@
+"""Documented errors: the cases of each method, and one exception class per error code.
+
+An error response documents its codes as named examples (`{error, error_description}`) or as an
+`enum` of its `error` property. Cases from another file (shared components) are system errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+from generator import naming
+from generator.model.ir import ErrorCase, ErrorClass, Operation
+from generator.model.reader import SpecReader
+from generator.refs import Location
+from generator.runtime_facts import RuntimeFacts
+
+
+class DocumentedError(NamedTuple):
+    """An error case as the spec documents it, before its code has a class name."""
+
+    status: int | None
+    code: str
+    message: str
+    when: str
+    system: bool
+
+    def named(self, names: dict[str, str]) -> ErrorCase:
+        """The case, with its exception class from `names` (by lower-cased code)."""
+        return ErrorCase(self.status, self.code, self.message, self.when, names[self.code.lower()], self.system)
+
+
+def error_cases(reader: SpecReader, location: Location, op: dict[str, Any]) -> tuple[DocumentedError, ...]:
+    """Every documented error of one operation, own ones first, then system ones."""
+    cases: dict[tuple[int | None, str, str], DocumentedError] = {}
+    for key, raw in (op.get("responses") or {}).items():
+        key = str(key)
+        if key.startswith("2"):
+            continue
+        status = int(key) if key.isdigit() else None
+        response_location, response = reader.resolve(location.child("responses", key), raw)
+        if not isinstance(response, dict):
+            continue
+        media = json_media(reader, response_location.child("content"), response.get("content"), "an error response")
+        if media is None:
+            continue
+        for case in _cases(reader, location, status, *media):
+            cases.setdefault((case.status, case.code, " ".join(case.message.split())), case)
+    return tuple(sorted(cases.values(), key=lambda c: (c.system, c.status or 0, c.code.lower(), c.message)))
+
+
+def json_media(reader: SpecReader, location: Location, content: Any, what: str) -> tuple[Location, dict[str, Any]] | None:
+    """The JSON media type of a content map; any other media type is a problem."""
+    if not isinstance(content, dict) or not content:
+        return None
+    for media_type, media in content.items():
+        if media_type.split(";")[0].strip() in ("application/json", "*/*") or media_type.endswith("+json"):
+            return location.child(media_type), media if isinstance(media, dict) else {}
+    reader.problem(location, f"unsupported construct: {what} must be application/json, found {', '.join(content)}")
+    return None
+
+
+def _cases(
+    reader: SpecReader, op_location: Location, status: int | None, location: Location, media: dict[str, Any]
+) -> list[DocumentedError]:
+    """The errors one error response documents: its examples, and any `enum` of `error`."""
+    raw_examples: list[tuple[Location, Any]] = []
+    if "example" in media:
+        raw_examples.append((location.child("example"), {"value": media["example"]}))
+    for name, raw in (media.get("examples") or {}).items():
+        raw_examples.append(reader.resolve(location.child("examples", name), raw))
+    cases = []
+    for example_location, example in raw_examples:
+        value = example.get("value") if isinstance(example, dict) else None
+        code = value.get("error") if isinstance(value, dict) else None
+        if not isinstance(value, dict) or not isinstance(code, str) or not code:
+            reader.problem(example_location, "error example has no 'error' code in its value")
+            continue
+        message = value.get("error_description")
+        when = example.get("summary") or example.get("description")
+        system = example_location.path != op_location.path
+        cases.append(DocumentedError(status, code, _text(message), _text(when), system))
+    schema_location, schema = reader.resolve(location.child("schema"), media.get("schema", {}))
+    error_schema = schema.get("properties", {}).get("error") if isinstance(schema, dict) else None
+    if isinstance(error_schema, dict):
+        _, error_schema = reader.resolve(schema_location.child("properties", "error"), error_schema)
+        known = {c.code for c in cases}
+        for code in error_schema.get("enum", []) if isinstance(error_schema, dict) else []:
+            if isinstance(code, str) and code not in known:
+                cases.append(DocumentedError(status, code, "", "", schema_location.path != op_location.path))
+    return cases
+
+
+def exception_names(codes: Iterable[str], facts: RuntimeFacts) -> dict[str, str]:
+    """The exception class name of every error code (by lower-cased code), none clashing.
+
+    `ERROR_NOT_FOUND` and `NOT_FOUND` would both be `NotFoundError`: the code that needs no
+    prefix stripped keeps the short name, the other keeps its prefix (`ErrorNotFoundError`).
+    Names the runtime's own exceptions have are never taken.
+    """
+    folded = {code.lower(): code for code in codes}
+    names: dict[str, str] = {}
+    taken: set[str] = set(facts.exception_names)
+    for key in sorted(folded, key=lambda c: (c.startswith("error_"), c)):
+        code = folded[key]
+        short = _short_name(code)
+        candidates = [short, naming.pascal_case(code) + "Error", short.replace("Error", "CodeError", 1)]
+        name = next((n for n in candidates if n not in taken and n[:1].isalpha()), None)
+        n = 2
+        base = candidates[0][: -len("Error")]
+        while name is None or name in taken:
+            name, n = f"{base}{n}Error", n + 1
+        names[key] = name
+        taken.add(name)
+    return names
+
+
+def _short_name(code: str) -> str:
+    """`ERROR_ARGUMENT` -> `ArgumentError`, `expired_token` -> `ExpiredTokenError`."""
+    stem = re.sub(r"^ERROR_", "", code, flags=re.IGNORECASE) or code
+    name = naming.pascal_case(stem) or "Unnamed"
+    if name[0].isdigit():
+        name = "Code" + name
+    return name if name.endswith("Error") else name + "Error"
+
+
+def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tuple[ErrorClass, ...]:
+    """One exception class per error code (codes compared case-insensitively)."""
+    by_code: dict[str, list[ErrorCase]] = {}
+    for op in operations:
+        for case in op.errors:
+            by_code.setdefault(case.code.lower(), []).append(case)
+    classes = []
+    for folded in sorted(by_code):
+        cases = by_code[folded]
+        statuses = tuple(sorted({c.status for c in cases if c.status is not None}))
+        summary = next((c.when for c in cases if c.when.strip()), "") or next(
+            (c.message for c in cases if c.message.strip()), min(c.code for c in cases)
+        )
+        classes.append(
+            ErrorClass(
+                code=min(c.code for c in cases),
+                name=cases[0].exception,
+                base=facts.group_for_status(statuses[0] if statuses else None).__name__,
+                statuses=statuses,
+                cases=tuple(cases),
+                summary=summary,
+            )
+        )
+    return tuple(classes)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

@@ -1,0 +1,233 @@
+"""The model: what the spec says about the API, once checked, and nothing about how it is printed.
+
+Built once, complete and frozen by `generator.model.build_model`. Names are already safe Python
+identifiers (the client is Python, and a name that collides must be a spec problem with a line),
+but texts are raw and types are structures: turning them into annotations, literals, docstrings
+or Markdown is the business of each target's view (`generator.views`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, NamedTuple
+
+JsonValue = Any
+"""A value as JSON has it: dict, list, str, int, float, bool or None."""
+
+TypeKind = Literal["any", "string", "integer", "number", "boolean", "array", "map", "record"]
+
+
+@dataclass(frozen=True)
+class TypeExpr:
+    """The type of a value, as the spec's schema describes it.
+
+    `item` is the type of an array's items or a map's values (with `item_nullable` when those
+    may be null); `record` names the record of an object with properties; `enum` lists the
+    values a string, number or boolean may take.
+    """
+
+    kind: TypeKind
+    item: TypeExpr | None = None
+    item_nullable: bool = False
+    record: str | None = None
+    enum: tuple[JsonValue, ...] = ()
+
+    def records(self) -> tuple[str, ...]:
+        """The records this type mentions, outermost first."""
+        found: list[str] = []
+        current: TypeExpr | None = self
+        while current is not None:
+            if current.record:
+                found.append(current.record)
+            current = current.item
+        return tuple(found)
+
+
+ANY = TypeExpr("any")
+
+
+class Constraints(NamedTuple):
+    """The checks a value must pass, as the spec's validation keywords give them (None: no bound)."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    pattern: str | None = None
+
+    @property
+    def non_empty(self) -> bool:
+        """True if the value may not be empty (a string or array of at least one)."""
+        return self.min_length == 1 or self.min_items == 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """One property of a record: its name on the wire and in Python, its type and rules."""
+
+    wire_name: str
+    name: str
+    type: TypeExpr
+    required: bool
+    nullable: bool
+    description: str
+    constraints: Constraints
+
+    @property
+    def optional(self) -> bool:
+        """True if the attribute may be None (absent from the data, or null)."""
+        return not self.required or self.nullable
+
+
+@dataclass(frozen=True)
+class Record:
+    """An object schema with properties: a class in the client (`models/`)."""
+
+    name: str
+    description: str
+    fields: tuple[Field, ...]
+    source: str
+    """The spec file that defines it (machine-independent name)."""
+    shared: bool
+    """True if it is defined in a file of shared components, or used by several methods."""
+
+
+@dataclass(frozen=True)
+class Example:
+    """A named example from the spec (or made up from the schema, `made_up`)."""
+
+    name: str
+    summary: str
+    description: str
+    value: JsonValue
+    made_up: bool = False
+
+
+@dataclass(frozen=True)
+class ErrorCase:
+    """One documented way a method fails: status, code, message and when it happens."""
+
+    status: int | None
+    code: str
+    message: str
+    when: str
+    exception: str
+    system: bool
+    """True for a system error (documented in a shared file), False for the method's own."""
+
+
+@dataclass(frozen=True)
+class ErrorClass:
+    """The exception class of one error code (codes compared case-insensitively)."""
+
+    code: str
+    name: str
+    base: str
+    """The runtime's exception group it derives from (`AuthError`, `BadRequestError`, ...)."""
+    statuses: tuple[int, ...]
+    cases: tuple[ErrorCase, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
+class ItemResults:
+    """Where the answer carries one outcome per request item (partial failure inside HTTP 200)."""
+
+    request_field: str
+    request_wire_name: str
+    wire_path: tuple[str, ...]
+    """Wire names from the answer to the array of outcomes (`result`, `DATA`, `RESULT`)."""
+    attribute_path: tuple[str, ...]
+    """The same path as attributes of the response records."""
+    item_record: str
+    success_attribute: str
+    success_wire_name: str
+    errors_attribute: str | None
+    errors_wire_name: str | None
+    chunk_size: int
+    match: tuple[str, ...]
+
+
+Context = Literal["application", "webhook"]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One Bitrix24 REST method."""
+
+    method: str
+    operation_id: str
+    source: str
+    namespace: str
+    function: str
+    module: str
+    """A snake_case name for the method, unique in the API (file and module names derive from it)."""
+    http_method: str
+    path: str
+    summary: str
+    description: str
+    scopes: tuple[str, ...]
+    contexts: tuple[Context, ...]
+    idempotent: bool
+    deprecated: bool
+    params: tuple[Field, ...]
+    request_record: str | None
+    """The record of the arguments (None when the method takes none)."""
+    response: TypeExpr
+    errors: tuple[ErrorCase, ...]
+    request_examples: tuple[Example, ...]
+    """At least one: the spec's, or one made up from the schema."""
+    response_examples: tuple[Example, ...]
+    item_results: ItemResults | None
+    argument_rules: dict[str, JsonValue]
+    """The arguments' rules as a JSON Schema subset (every `$ref` inlined), checked before sending."""
+
+    @property
+    def webhook_allowed(self) -> bool:
+        """True if the method may be called through an incoming webhook."""
+        return "webhook" in self.contexts
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The methods sharing a first name segment: `client.imconnector`."""
+
+    name: str
+    operations: tuple[Operation, ...]
+
+
+@dataclass(frozen=True)
+class Api:
+    """Everything the spec says, checked: what every target's view starts from."""
+
+    operations: tuple[Operation, ...]
+    namespaces: tuple[Namespace, ...]
+    records: tuple[Record, ...]
+    """Every record, by name."""
+    error_classes: tuple[ErrorClass, ...]
+    sources: tuple[str, ...]
+
+    def record(self, name: str) -> Record:
+        """The record called `name`."""
+        for record in self.records:
+            if record.name == name:
+                return record
+        raise KeyError(name)
+
+    def reachable(self, names: tuple[str, ...]) -> tuple[Record, ...]:
+        """The records `names` refer to, and those they refer to, in first-mention order."""
+        order: list[str] = []
+        queue = list(names)
+        by_name = {r.name: r for r in self.records}
+        while queue:
+            name = queue.pop(0)
+            if name in order or name not in by_name:
+                continue
+            order.append(name)
+            for f in by_name[name].fields:
+                queue.extend(sorted(f.type.records()))
+        return tuple(by_name[n] for n in order)

@@ -1,0 +1,374 @@
+"""The client target's view: the model as the Python package's templates print it."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from dataclasses import dataclass
+
+from generator import naming
+from generator.config import Config
+from generator.model.ir import Api, ErrorClass, Field, ItemResults, Operation, Record
+from generator.runtime_facts import RuntimeFacts
+from generator.views import text
+from generator.views.calls import python_call
+from generator.views.labels import constraint_labels, type_label
+from generator.views.python_types import (
+    COMMON_MODULE,
+    annotation,
+    argument_annotation,
+    decoder,
+    import_line,
+    names_used,
+    record_homes,
+)
+from generator.views.safe import DocText, Identifier, MdBlock, MdCell, MdText, PyCode, PyLiteral, TomlText
+
+
+def doc(value: str) -> DocText:
+    """`value` made safe inside a docstring."""
+    return DocText(text.docstring_text(value))
+
+
+@dataclass(frozen=True)
+class PyParam:
+    """A method argument."""
+
+    name: Identifier
+    annotation: PyCode
+    optional: bool
+    wire_literal: PyLiteral
+    doc: DocText
+
+
+@dataclass(frozen=True)
+class PyField:
+    """A model attribute, and how the runtime reads and writes it."""
+
+    name: Identifier
+    annotation: PyCode
+    optional: bool
+    doc: DocText | None
+    name_literal: PyLiteral
+    wire_literal: PyLiteral
+    decoder: PyCode
+    required: bool
+    """True when the runtime must find it (required and not nullable)."""
+
+
+@dataclass(frozen=True)
+class PyOutcomes:
+    """A response model's per-item outcomes (its `ItemOutcomes` base)."""
+
+    item_model: Identifier
+    attribute_path: PyLiteral
+    success: PyLiteral
+
+
+@dataclass(frozen=True)
+class PyModel:
+    """A generated dataclass."""
+
+    name: Identifier
+    doc: DocText
+    fields: tuple[PyField, ...]
+    outcomes: PyOutcomes | None
+
+
+@dataclass(frozen=True)
+class PyItemResults:
+    """The literals of an endpoint's `ItemResultsSpec`."""
+
+    request: PyLiteral
+    response: PyLiteral
+    success: PyLiteral
+    errors: PyLiteral
+    chunk_size: int
+    match: PyLiteral
+
+
+@dataclass(frozen=True)
+class PyOperation:
+    """A method: its endpoint declaration and its method classes."""
+
+    method: Identifier
+    method_literal: PyLiteral
+    summary_doc: DocText
+    summary_cell: MdCell
+    example: MdBlock
+    """The first request example as a call, for the README."""
+    description_doc: DocText | None
+    policy_doc: DocText
+    namespace: Identifier
+    function: Identifier
+    raw_function: Identifier
+    module: Identifier
+    method_module: Identifier
+    mixin_name: Identifier
+    async_mixin_name: Identifier
+    endpoint_name: Identifier
+    params: tuple[PyParam, ...]
+    return_annotation: PyCode
+    returns_doc: DocText
+    exceptions_doc: DocText
+    imports: tuple[PyCode, ...]
+    type_imports: tuple[PyCode, ...]
+    """Imports needed only by annotations (under `if TYPE_CHECKING:`)."""
+    decoder: PyCode
+    rules_literal: PyLiteral
+    contexts_literal: PyLiteral
+    idempotent: bool
+    item_results: PyItemResults | None
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PyModule:
+    """A module of models: `common`, or one method's."""
+
+    name: Identifier
+    doc: DocText
+    models: tuple[PyModel, ...]
+    operations: tuple[PyOperation, ...]
+    imports: tuple[PyCode, ...]
+    has_outcomes: bool
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PyNamespace:
+    """A method group: `client.imconnector`."""
+
+    name: Identifier
+    class_name: Identifier
+    async_class_name: Identifier
+    operations: tuple[PyOperation, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PyErrorCase:
+    """One documented case of an error code, for its class's docstring."""
+
+    where_doc: DocText
+    message_doc: DocText | None
+    when_doc: DocText | None
+
+
+@dataclass(frozen=True)
+class PyErrorClass:
+    """The exception class of an error code."""
+
+    name: Identifier
+    base: Identifier
+    code_doc: DocText
+    code_literal: PyLiteral
+    summary_doc: DocText
+    cases: tuple[PyErrorCase, ...]
+
+
+@dataclass(frozen=True)
+class PyApi:
+    """What the client's templates see as `api`."""
+
+    package: Identifier
+    title_doc: DocText
+    title_md: MdText
+    title_toml: TomlText
+    distribution_md: MdText
+    distribution_toml: TomlText
+    version_toml: TomlText
+    version_literal: PyLiteral
+    python_requires_md: MdText
+    python_requires_toml: TomlText
+    operations: tuple[PyOperation, ...]
+    namespaces: tuple[PyNamespace, ...]
+    modules: tuple[PyModule, ...]
+    error_classes: tuple[PyErrorClass, ...]
+    exceptions: tuple[Identifier, ...]
+    """The runtime's exception classes, re-exported by the generated `errors` module."""
+    public: tuple[tuple[Identifier, Identifier], ...]
+    """The runtime's public names and the runtime module of each, re-exported by the package."""
+    public_imports: tuple[PyCode, ...]
+    """The same as import statements, one per runtime module."""
+    sources: tuple[str, ...]
+
+
+def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
+    """The client target's view of `api`."""
+    homes = record_homes(api)
+    operations = tuple(_operation(op, config.package, homes) for op in api.operations)
+    by_method = {op.method: py for op, py in zip(api.operations, operations, strict=True)}
+    return PyApi(
+        package=Identifier(config.package),
+        title_doc=doc(config.title),
+        title_md=MdText(text.markdown_text(config.title)),
+        title_toml=TomlText(config.title),
+        distribution_md=MdText(text.markdown_text(config.distribution)),
+        distribution_toml=TomlText(config.distribution),
+        version_toml=TomlText(config.version),
+        version_literal=PyLiteral.of(config.version),
+        python_requires_md=MdText(f"`{config.python_requires}`"),  # the configuration holds no backticks
+        python_requires_toml=TomlText(config.python_requires),
+        operations=operations,
+        namespaces=tuple(
+            PyNamespace(
+                name=Identifier(ns.name),
+                class_name=Identifier(_pascal(ns.name) + "Methods"),
+                async_class_name=Identifier("Async" + _pascal(ns.name) + "Methods"),
+                operations=tuple(by_method[op.method] for op in ns.operations),
+                sources=tuple(sorted({op.source for op in ns.operations})),
+            )
+            for ns in api.namespaces
+        ),
+        modules=_modules(api, homes, by_method),
+        error_classes=tuple(_error_class(e) for e in api.error_classes),
+        exceptions=tuple(Identifier(n) for n in sorted(facts.exception_names)),
+        public=tuple((Identifier(name), Identifier(module)) for name, module in facts.public_api),
+        public_imports=tuple(
+            PyCode(import_line(f"._runtime.{module}", (n for n, m in facts.public_api if m == module)))
+            for module in sorted({m for _, m in facts.public_api})
+        ),
+        sources=api.sources,
+    )
+
+
+def _operation(op: Operation, package: str, homes: dict[str, str]) -> PyOperation:
+    params = tuple(_param(f) for f in op.params)
+    returned = annotation(op.response)
+    needed: dict[str, set[str]] = {}
+    for t in (*(f.type for f in op.params), op.response):
+        for name in t.records():
+            needed.setdefault(homes.get(name, op.module), set()).add(name)
+    abc = names_used((p.annotation for p in params), ("Mapping", "Sequence"))
+    typing = ("TYPE_CHECKING", *names_used((p.annotation for p in params), ("Any",)))
+    imports = ([f"from collections.abc import {', '.join(abc)}"] if abc else []) + [f"from typing import {', '.join(typing)}"]
+    outcomes = op.item_results
+    policy = f"Scope: {', '.join(op.scopes) or 'none'}. Auth: {' or '.join(op.contexts)} context."
+    returns = type_label(op.response)
+    if outcomes:
+        returns += "; `.failed` lists the items the portal did not process (HTTP 200 with partial failure)"
+    exceptions = ", ".join(sorted({e.exception for e in op.errors})) + "."
+    return PyOperation(
+        method=Identifier(op.method),
+        method_literal=PyLiteral.of(op.method),
+        summary_doc=doc(op.summary),
+        summary_cell=MdCell(text.markdown_cell(op.summary)),
+        example=MdBlock.fenced(python_call(op, package, op.request_examples[0]), "python"),
+        description_doc=doc(op.description) if op.description.strip() else None,
+        policy_doc=doc(policy + (" Safe to repeat." if op.idempotent else "")),
+        namespace=Identifier(op.namespace),
+        function=Identifier(op.function),
+        raw_function=Identifier(op.function + "_raw"),
+        module=Identifier(op.module),
+        method_module=Identifier("_" + op.module),
+        mixin_name=Identifier(_pascal(op.function) + "Method"),
+        async_mixin_name=Identifier("Async" + _pascal(op.function) + "Method"),
+        endpoint_name=Identifier(op.module.upper()),
+        params=params,
+        return_annotation=PyCode(returned),
+        returns_doc=doc(returns + "."),
+        exceptions_doc=DocText(textwrap.fill(text.docstring_text(exceptions), 72)),
+        imports=tuple(PyCode(line) for line in imports),
+        type_imports=tuple(
+            PyCode(import_line(f"..models.{module}", names)) for module, names in sorted(needed.items())
+        ),
+        decoder=PyCode(decoder(op.response)),
+        rules_literal=PyLiteral.of(json.dumps(op.argument_rules, ensure_ascii=True, separators=(",", ":"))),
+        contexts_literal=PyLiteral.of(op.contexts),
+        idempotent=op.idempotent,
+        item_results=(
+            PyItemResults(
+                request=PyLiteral.of(outcomes.request_wire_name),
+                response=PyLiteral.of(outcomes.wire_path),
+                success=PyLiteral.of(outcomes.success_wire_name),
+                errors=PyLiteral.of(outcomes.errors_wire_name),
+                chunk_size=outcomes.chunk_size,
+                match=PyLiteral.of(outcomes.match),
+            )
+            if outcomes
+            else None
+        ),
+        sources=(op.source,),
+    )
+
+
+def _param(f: Field) -> PyParam:
+    annotated = argument_annotation(f.type) + (" | None = None" if f.optional else "")
+    rules = constraint_labels(f.constraints)
+    described = f.description + (f" Constraints: {', '.join(rules)}." if rules else "")
+    return PyParam(Identifier(f.name), PyCode(annotated), f.optional, PyLiteral.of(f.wire_name), doc(described))
+
+
+def _field(f: Field) -> PyField:
+    return PyField(
+        name=Identifier(f.name),
+        annotation=PyCode(annotation(f.type) + (" | None = None" if f.optional else "")),
+        optional=f.optional,
+        doc=doc(f.description) if f.description.strip() else None,
+        name_literal=PyLiteral.of(f.name),
+        wire_literal=PyLiteral.of(f.wire_name),
+        decoder=PyCode(decoder(f.type)),
+        required=f.required and not f.nullable,
+    )
+
+
+def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation]) -> tuple[PyModule, ...]:
+    outcomes = {op.response.record: op.item_results for op in api.operations if op.item_results}
+    modules: list[PyModule] = []
+    names = [COMMON_MODULE] if COMMON_MODULE in homes.values() else []
+    for module in (*names, *(op.module for op in api.operations)):
+        records = tuple(r for r in api.records if homes.get(r.name) == module)
+        ops = tuple(op for op in api.operations if op.module == module)
+        mentioned = {n for r in records for f in r.fields for n in f.type.records()}
+        mentioned |= {n for op in ops for n in (op.response.records() + ((op.request_record,) if op.request_record else ()))}
+        shared = sorted(n for n in mentioned if homes.get(n) == COMMON_MODULE and module != COMMON_MODULE)
+        models = tuple(_model(r, outcomes.get(r.name)) for r in records)
+        what = "Models shared by several methods." if not ops else f"Request and response models of `{ops[0].method}`."
+        modules.append(
+            PyModule(
+                name=Identifier(module),
+                doc=DocText(text.docstring_text(what)),
+                models=models,
+                operations=tuple(by_method[op.method] for op in ops),
+                imports=(PyCode(import_line(f".{COMMON_MODULE}", shared)),) if shared else (),
+                has_outcomes=any(m.outcomes for m in models),
+                sources=tuple(sorted({r.source for r in records} | {op.source for op in ops})),
+            )
+        )
+    return tuple(modules)
+
+
+def _model(record: Record, items: ItemResults | None) -> PyModel:
+    return PyModel(
+        name=Identifier(record.name),
+        doc=doc(record.description or record.name),
+        fields=tuple(_field(f) for f in record.fields),
+        outcomes=(
+            PyOutcomes(Identifier(items.item_record), PyLiteral.of(items.attribute_path), PyLiteral.of(items.success_attribute))
+            if items
+            else None
+        ),
+    )
+
+
+def _error_class(e: ErrorClass) -> PyErrorClass:
+    return PyErrorClass(
+        name=Identifier(e.name),
+        base=Identifier(e.base),
+        code_doc=doc(e.code),
+        code_literal=PyLiteral.of(e.code),
+        summary_doc=doc(e.summary),
+        cases=tuple(
+            PyErrorCase(
+                where_doc=DocText(f"HTTP {c.status}" if c.status else "any status"),
+                message_doc=doc(c.message) if c.message.strip() else None,
+                when_doc=doc(c.when) if c.when.strip() else None,
+            )
+            for c in e.cases
+        ),
+    )
+
+
+def _pascal(name: str) -> str:
+    return naming.pascal_case(name)

@@ -1,0 +1,81 @@
+"""Types as Python sees them: annotations, argument annotations, decoders, and where records live.
+
+A record lives in the module of the one method that uses it, or in `common` when it is shared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from generator.model.ir import Api, TypeExpr
+
+COMMON_MODULE = "common"
+_SCALARS = {"any": "Any", "string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+_READERS = {"any": "as_any", "string": "as_str", "integer": "as_int", "number": "as_float", "boolean": "as_bool"}
+RUNTIME_MODEL = "_rt"
+"""The name the generated model modules import the runtime's `model` module as."""
+
+
+def annotation(t: TypeExpr) -> str:
+    """The type of an attribute holding a value of `t`."""
+    if t.kind == "record":
+        return t.record or "Any"
+    if t.kind in ("array", "map"):
+        item = _nullable(annotation(t.item or TypeExpr("any")), t)
+        return f"list[{item}]" if t.kind == "array" else f"dict[str, {item}]"
+    return _SCALARS[t.kind]
+
+
+def argument_annotation(t: TypeExpr) -> str:
+    """What a method argument of type `t` accepts: records also as plain mappings."""
+    if t.kind == "record":
+        return f"{t.record} | Mapping[str, Any]"
+    if t.kind in ("array", "map"):
+        item = _nullable(argument_annotation(t.item or TypeExpr("any")), t)
+        return f"Sequence[{item}]" if t.kind == "array" else f"Mapping[str, {item}]"
+    return _SCALARS[t.kind]
+
+
+def decoder(t: TypeExpr) -> str:
+    """An expression for a callable that reads a JSON value leniently into `annotation(t)`."""
+    if t.kind == "record":
+        return f"{t.record}.from_dict"
+    if t.kind in ("array", "map"):
+        item = decoder(t.item or TypeExpr("any"))
+        if t.item_nullable:
+            item = f"{RUNTIME_MODEL}.or_none({item})"
+        return f"{RUNTIME_MODEL}.{'list_of' if t.kind == 'array' else 'dict_of'}({item})"
+    return f"{RUNTIME_MODEL}.{_READERS[t.kind]}"
+
+
+def _nullable(item: str, t: TypeExpr) -> str:
+    return f"{item} | None" if t.item_nullable else item
+
+
+def names_used(annotations: Iterable[str], candidates: Iterable[str]) -> tuple[str, ...]:
+    """Which of `candidates` the annotations mention (to import only those)."""
+    text = " ".join(annotations)
+    return tuple(name for name in candidates if re.search(rf"\b{name}\b", text))
+
+
+def record_homes(api: Api) -> dict[str, str]:
+    """The module of every record: its one method's, or `common`."""
+    homes: dict[str, str] = {}
+    for op in api.operations:
+        roots = tuple(name for name in (op.request_record, op.response.record) if name)
+        for record in api.reachable(roots):
+            homes[record.name] = COMMON_MODULE if record.shared else op.module
+    return homes
+
+
+def import_line(module: str, names: Iterable[str]) -> str:
+    """`from module import a, B, C` with the names in the order isort (and ruff) keep them.
+
+    Constants first, then classes, then the rest, each group sorted.
+    """
+    def kind(name: str) -> int:
+        return 0 if name.isupper() else 1 if name[:1].isupper() else 2
+
+    ordered = sorted(set(names), key=lambda n: (kind(n), n))
+    return f"from {module} import {', '.join(ordered)}"

@@ -1,0 +1,125 @@
+"""The tests target's view: per method, a test module and its data, all from the spec."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from generator.config import Config
+from generator.model.ir import Api, JsonValue, Operation
+from generator.runtime_facts import RuntimeFacts
+from generator.views.outcomes import failure_counts, failure_example, passthrough_example
+from generator.views.safe import Identifier, JsonText
+
+
+@dataclass(frozen=True)
+class TestOutcomes:
+    """What the per-item tests look at."""
+
+    item_model: Identifier
+    success_attribute: Identifier
+    errors_attribute: Identifier | None
+
+
+@dataclass(frozen=True)
+class TestOperation:
+    """One method's generated tests."""
+
+    method: Identifier
+    module: Identifier
+    namespace: Identifier
+    function: Identifier
+    http_method: Identifier
+    response_model: Identifier
+    tested_models: tuple[Identifier, ...]
+    outcomes: TestOutcomes | None
+    has_required: bool
+    has_failure: bool
+    webhook_allowed: bool
+    data: JsonText
+    """Examples, error cases and expectations, pretty-printed JSON."""
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestApi:
+    """What the tests templates see as `api`."""
+
+    package: Identifier
+    operations: tuple[TestOperation, ...]
+    sources: tuple[str, ...]
+
+
+def tests_view(api: Api, config: Config, facts: RuntimeFacts) -> TestApi:
+    """The tests target's view of `api`."""
+    classes = {e.name: e for e in api.error_classes}
+    return TestApi(
+        package=Identifier(config.package),
+        operations=tuple(_operation(op, facts, {n: c.base for n, c in classes.items()}) for op in api.operations),
+        sources=api.sources,
+    )
+
+
+def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dict[str, JsonValue]:
+    """What a method's tests check, every value taken from the spec."""
+    call = op.request_examples[0].value
+    sent = call if isinstance(call, dict) else {}
+    failure = failure_example(op, facts.read_bool)
+    missing: list[dict[str, JsonValue]] = []
+    for f in op.params:
+        if f.required:
+            missing.append({"argument": f.name, "value": None, "wire_name": f.wire_name})
+            if f.constraints.non_empty:
+                missing.append({"argument": f.name, "value": "" if f.type.kind == "string" else [], "wire_name": f.wire_name})
+    return {
+        "method": op.method,
+        "arguments": {f.name: f.wire_name for f in op.params if f.wire_name in sent},
+        "request": sent,
+        "request_example": op.request_examples[0].name,
+        "responses": {e.name: e.value for e in op.response_examples},
+        "passthrough": passthrough_example(op).name,
+        "failed_items": dict(
+            zip((e.name for e in op.response_examples), failure_counts(op, facts.read_bool), strict=True)
+        ),
+        "errors": [
+            {
+                "status": e.status or 200,
+                "body": {"error": e.code, "error_description": e.message},
+                "exception": e.exception,
+                "group": groups[e.exception],
+            }
+            for e in op.errors
+        ],
+        "failure": failure.value if failure else None,
+        "missing_or_empty": missing,
+    }
+
+
+def _operation(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> TestOperation:
+    outcomes = op.item_results
+    response = op.response.record or ""
+    tested = sorted({response, *([outcomes.item_record] if outcomes else [])}, key=lambda n: (n.lower(), n))
+    data = test_data(op, facts, groups)
+    return TestOperation(
+        method=Identifier(op.method),
+        module=Identifier(op.module),
+        namespace=Identifier(op.namespace),
+        function=Identifier(op.function),
+        http_method=Identifier(op.http_method),
+        response_model=Identifier(response),
+        tested_models=tuple(Identifier(n) for n in tested),
+        outcomes=(
+            TestOutcomes(
+                Identifier(outcomes.item_record),
+                Identifier(outcomes.success_attribute),
+                Identifier(outcomes.errors_attribute) if outcomes.errors_attribute else None,
+            )
+            if outcomes
+            else None
+        ),
+        has_required=bool(data["missing_or_empty"]),
+        has_failure=data["failure"] is not None,
+        webhook_allowed=op.webhook_allowed,
+        data=JsonText(json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
+        sources=(op.source,),
+    )

@@ -1,0 +1,1 @@
+"""Tests of the generator: loading, validation, the model, rendering, the output folder."""

@@ -1,0 +1,1 @@
+"""Unit tests of the client runtime, imported from its source without generating anything."""
