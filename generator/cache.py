@@ -5,9 +5,10 @@ pure functions of their input (and of the tool's version), so their results are 
 the SHA-256 of everything that determines them. Entries are written atomically (never seen
 half-written), and any error disables the cache for the run instead of failing it.
 
-An entry is never trusted blindly: it starts with the SHA-256 of the value it holds, and one
-whose value does not match (truncated, emptied, overwritten) is ignored and removed, so the run
-recomputes it; its output is then byte for byte what `--no-cache` gives.
+An entry is never trusted blindly: it starts with the SHA-256 of its kind, key and value, and one
+that does not match (truncated, emptied, overwritten, copied under another key) is ignored and
+removed, so the run recomputes it; its output is then byte for byte what `--no-cache` gives.
+Only regular files are read (a fifo in the cache cannot make a run wait).
 
 Location: `$GENERATOR_CACHE_DIR`, else `.cache/generator` in the project. `GENERATOR_CACHE=0`
 (or `--no-cache`) turns it off.
@@ -18,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -53,12 +55,11 @@ class Cache:
         if self.root is None:
             return None
         path = self.root / kind / key[:2] / key
-        try:
-            entry = path.read_bytes()
-        except OSError:
+        entry = _read_regular(path)
+        if entry is None:
             return None
         value = entry[_DIGEST_SIZE:]
-        if len(entry) < _DIGEST_SIZE or hashlib.sha256(value).digest() != entry[:_DIGEST_SIZE]:
+        if len(entry) < _DIGEST_SIZE or _seal(kind, key, value) != entry[:_DIGEST_SIZE]:
             with contextlib.suppress(OSError):
                 path.unlink()
             return None
@@ -74,7 +75,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(hashlib.sha256(value).digest() + value)
+                    handle.write(_seal(kind, key, value) + value)
                 os.replace(tmp, folder / key)
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -82,6 +83,27 @@ class Cache:
                 raise
         except OSError:
             self.root = None
+
+
+def _seal(kind: str, key: str, value: bytes) -> bytes:
+    """What an entry starts with: the digest of where it belongs and what it holds."""
+    return hashlib.sha256(digest(kind, key).encode("ascii") + value).digest()
+
+
+def _read_regular(path: Path) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 _DIGEST_SIZE = 32

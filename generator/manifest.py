@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,23 @@ from generator.problems import OutputError
 MANIFEST_NAME = ".generator-manifest.json"
 """The manifest's path inside the output folder."""
 FORMAT = 1
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+def is_inside_path(path: str) -> bool:
+    """True if `path` is a plain relative POSIX path that stays inside the folder it is relative to.
+
+    Paths read back from files in the output folder (the manifest, a journal) are checked with it
+    before anything is done to them: a damaged or hostile file must not point outside.
+    """
+    parts = path.split("/")
+    return (
+        bool(path)
+        and path.isprintable()
+        and "\\" not in path
+        and not path.startswith("/")
+        and all(part not in ("", ".", "..") for part in parts)
+    )
 
 
 @dataclass(frozen=True)
@@ -73,7 +91,10 @@ def read_manifest(out: Path) -> Manifest | None:
     except (ValueError, RecursionError):
         data = None
     files = data.get("files") if isinstance(data, dict) and data.get("format") == FORMAT else None
-    if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+    if not isinstance(files, dict) or not all(
+        isinstance(k, str) and is_inside_path(k) and k != MANIFEST_NAME and isinstance(v, str) and _DIGEST.match(v)
+        for k, v in files.items()
+    ):
         raise OutputError(
             f"{path}: the manifest is damaged; restore it (git checkout), or delete it and run with --force"
         )

@@ -17,7 +17,8 @@ from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
 
-from generator.loader import Document, SpecSet, escape_pointer_token
+from generator.loader import Document, SpecSet
+from generator.pointers import escape_pointer_token
 from generator.problems import Problem
 from generator.refs import Location, RefError, RefResolver
 from generator.workers import map_batches, worker_count

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from generator.loader import SpecSet, escape_pointer_token, iter_refs, unescape_pointer_token
+from generator.loader import SpecSet, iter_refs
+from generator.pointers import escape_pointer_token, unescape_pointer_token
 from generator.problems import Problem
 
 

@@ -1,7 +1,8 @@
 """Bring an output folder from the old tree to the new one, all or nothing, even if killed.
 
-The update is staged first: every new file is written under `.generator-work/stage/`, and a copy
-of every file that will be replaced or removed under `.generator-work/backup/`. Then a journal
+The update is staged first: every new file is written under `.generator-work/stage/`, and every
+file that will be replaced or removed gets a second name (a hard link, so the very file with its
+permissions; a copy where links are not possible) under `.generator-work/backup/`. Then a journal
 lists the steps, and only then are the staged files renamed into place (each rename is atomic)
 and stale ones removed. If a step fails or Ctrl-C arrives, the steps are undone from the
 backups. If the process is killed, the journal stays behind, and the next run first undoes the
@@ -14,6 +15,7 @@ repairs before doing anything else. Files are written with the umask's permissio
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from generator.interrupts import Interrupted, deferred_signals
+from generator.manifest import is_inside_path
 from generator.problems import OutputError
 
 WORK_DIR = ".generator-work"
@@ -39,8 +42,8 @@ class Update:
     """What to change in an output folder: files to (re)write, files to remove, folders to make."""
 
     writes: Mapping[str, bytes]
-    backups: Mapping[str, bytes]
-    """The current content of every file that `writes` replaces or `removals` removes."""
+    replaced: frozenset[str]
+    """The paths among `writes` that hold a file now (it is kept aside until the update is done)."""
     removals: tuple[str, ...]
     new_dirs: tuple[str, ...]
     """Folders that do not exist yet, parents before children."""
@@ -52,10 +55,11 @@ def apply_update(out: Path, update: Update) -> None:
     Raises `OutputError` on an I/O failure and `Interrupted` on Ctrl-C or SIGTERM.
     """
     work = out / WORK_DIR
-    _stage(work, update)
-    journal = {
+    _stage(out, work, update)
+    journal: dict[str, object] = {
         "state": "swapping",
-        "writes": sorted(update.writes),
+        "added": sorted(set(update.writes) - update.replaced),
+        "replaced": sorted(update.replaced),
         "removals": list(update.removals),
         "new_dirs": list(update.new_dirs),
     }
@@ -64,7 +68,7 @@ def apply_update(out: Path, update: Update) -> None:
             _write_journal(work, journal)
             for folder in update.new_dirs:
                 (out / folder).mkdir(exist_ok=True)
-            for rel in journal["writes"]:
+            for rel in sorted(update.writes):
                 flag.check()
                 os.replace(work / "stage" / rel, out / rel)
             for rel in update.removals:
@@ -90,6 +94,8 @@ def recover(out: Path) -> str | None:
     journal = _read_journal(work)
     with deferred_signals():
         if journal is None:
+            if not any((work / area).exists() for area in ("stage", "backup")):
+                return None
             _clear(work)
             return f"removed the staged files of an interrupted run from {out}"
         if journal["state"] == "done":
@@ -101,46 +107,53 @@ def recover(out: Path) -> str | None:
 
 def interrupted_update_in(out: Path) -> bool:
     """True if a run was killed while swapping files in `out` (so `out` may be a mix)."""
-    journal = _read_journal(out / WORK_DIR) if (out / WORK_DIR).exists() else None
+    journal = _read_journal(out / WORK_DIR)
     return journal is not None and journal["state"] == "swapping"
 
 
-def _stage(work: Path, update: Update) -> None:
-    """Write the new files and the backups under `work`; on failure nothing is left."""
+def _stage(out: Path, work: Path, update: Update) -> None:
+    """Write the new files and keep the ones to be replaced or removed under `work`.
+
+    On failure nothing is left.
+    """
     if work.exists():
         _clear(work)
     try:
         work.mkdir()
-        for area, files in (("stage", update.writes), ("backup", update.backups)):
-            for rel, content in files.items():
-                target = work / area / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with target.open("xb") as handle:  # "x": a fresh file with the umask's mode
-                    handle.write(content)
+        for rel, content in update.writes.items():
+            target = work / "stage" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with target.open("xb") as handle:  # "x": a fresh file with the umask's mode
+                handle.write(content)
+        for rel in (*update.replaced, *update.removals):
+            backup = work / "backup" / rel
+            backup.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(out / rel, backup)
+            except OSError:  # no hard links here: a copy with the same permissions and times
+                shutil.copy2(out / rel, backup)
     except BaseException as exc:
         _clear(work)
         if isinstance(exc, OSError):
-            raise OutputError(
-                f"generator: cannot write the new files: {_reason(exc)}; {work.parent} is unchanged"
-            ) from None
+            raise OutputError(f"generator: cannot write the new files: {_reason(exc)}; {out} is unchanged") from None
         raise
 
 
 def _undo(out: Path, work: Path, journal: Mapping[str, object]) -> None:
-    """Put back the old tree from the backups; safe to repeat if interrupted itself."""
-    backups = work / "backup"
-    stage = work / "stage"
-    writes, removals = _strings(journal, "writes"), _strings(journal, "removals")
+    """Put back the old tree; safe to repeat, also after being interrupted itself.
+
+    A kept file is put back only while it is still kept aside, and a new file is removed only
+    while its staged copy is gone (so it was moved into place): each step undoes itself once.
+    """
+    backups, stage = work / "backup", work / "stage"
     try:
-        for rel in writes:
+        for rel in _paths(journal, "added"):
+            if not (stage / rel).exists():
+                (out / rel).unlink(missing_ok=True)
+        for rel in (*_paths(journal, "replaced"), *_paths(journal, "removals")):
             if (backups / rel).exists():
                 os.replace(backups / rel, out / rel)
-            elif not (stage / rel).exists():
-                (out / rel).unlink(missing_ok=True)  # a new file, already moved into place
-        for rel in removals:
-            if (backups / rel).exists():
-                os.replace(backups / rel, out / rel)
-        for folder in reversed(_strings(journal, "new_dirs")):
+        for folder in reversed(_paths(journal, "new_dirs")):
             _remove_if_empty(out / folder)
         _clear(work)
     except OSError as exc:
@@ -152,7 +165,7 @@ def _undo(out: Path, work: Path, journal: Mapping[str, object]) -> None:
 
 def _finish(out: Path, work: Path, journal: Mapping[str, object]) -> None:
     """Clear up after a complete update: folders emptied by removals, then the work folder."""
-    for rel in _strings(journal, "removals"):
+    for rel in _paths(journal, "removals"):
         folder = (out / rel).parent
         while folder != out and _remove_if_empty(folder):
             folder = folder.parent
@@ -200,7 +213,13 @@ def _read_journal(work: Path) -> dict[str, object] | None:
         journal = json.loads(raw)
     except ValueError:
         journal = None
-    if not isinstance(journal, dict) or journal.get("state") not in ("swapping", "done"):
+    lists = ("added", "replaced", "removals", "new_dirs")
+    if (
+        not isinstance(journal, dict)
+        or journal.get("state") not in ("swapping", "done")
+        or not all(isinstance(journal.get(key), list) for key in lists)
+        or not all(isinstance(p, str) and is_inside_path(p) for key in lists for p in journal[key])
+    ):
         raise OutputError(
             f"{work / JOURNAL}: the journal of an interrupted run is damaged; check the output folder "
             f"(git status), then delete {work}"
@@ -208,7 +227,7 @@ def _read_journal(work: Path) -> dict[str, object] | None:
     return journal
 
 
-def _strings(journal: Mapping[str, object], key: str) -> list[str]:
+def _paths(journal: Mapping[str, object], key: str) -> list[str]:
     value = journal.get(key)
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
@@ -227,7 +246,14 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _clear(work: Path) -> None:
-    shutil.rmtree(work, ignore_errors=True)
+    """Remove what an update put in `work` (and `work`, if nothing else is left in it)."""
+    for area in ("stage", "backup"):
+        shutil.rmtree(work / area, ignore_errors=True)
+    for name in (JOURNAL + ".new", JOURNAL):
+        with contextlib.suppress(OSError):
+            (work / name).unlink()
+    with contextlib.suppress(OSError):
+        work.rmdir()
 
 
 def _reason(exc: BaseException) -> str:

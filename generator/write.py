@@ -94,7 +94,7 @@ def update_folder(out: Path, files: Iterable[RenderedFile], *, force: bool) -> C
                     out,
                     Update(
                         writes={p: comparison.new[p] for p in (*changes.added, *changes.changed)},
-                        backups={p: comparison.old[p] for p in (*changes.changed, *changes.removed)},
+                        replaced=frozenset(changes.changed),
                         removals=changes.removed,
                         new_dirs=comparison.new_dirs,
                     ),
@@ -143,7 +143,7 @@ def compare(out: Path, files: Iterable[RenderedFile], manifest: Manifest | None,
         old[rel] = content
         removed.append(rel)
     if manifest is None and not force and out.exists():
-        foreign = [rel for rel, path in _walk_files(out) if new.get(rel) != _read_or_none(path)]
+        foreign = _foreign_files(out, new, limit=3)
         if foreign:
             conflicts.insert(
                 0,
@@ -251,11 +251,30 @@ def _walk_files(out: Path) -> Iterator[tuple[str, Path]]:
                 yield path.relative_to(out).as_posix(), path
 
 
-def _read_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes() if path.is_file() and not path.is_symlink() else None
-    except OSError:
-        return None
+def _foreign_files(out: Path, new: dict[str, bytes], limit: int) -> list[str]:
+    """Up to `limit` files under `out` that are not exactly what the generator writes there.
+
+    A file is read only when its size matches the generated one: a folder full of large files
+    is refused without reading them.
+    """
+    found: list[str] = []
+    for rel, path in _walk_files(out):
+        expected = new.get(rel)
+        try:
+            info = os.lstat(path)
+            same = (
+                expected is not None
+                and stat.S_ISREG(info.st_mode)
+                and info.st_size == len(expected)
+                and path.read_bytes() == expected
+            )
+        except OSError:
+            same = False
+        if not same:
+            found.append(rel)
+            if len(found) >= limit:
+                break
+    return found
 
 
 def _make_folder(out: Path) -> list[Path]:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator import naming
-from generator.loader import unescape_pointer_token
 from generator.model.ir import ANY, Constraints, Field, TypeExpr
 from generator.model.reader import SpecReader
+from generator.pointers import unescape_pointer_token
 from generator.refs import Location
 
 UNSUPPORTED_KEYWORDS = ("not", "if", "then", "else", "patternProperties", "prefixItems", "$dynamicRef", "discriminator")

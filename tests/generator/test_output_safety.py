@@ -9,6 +9,7 @@ symlinks, the umask.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import random
 import shutil
@@ -28,9 +29,9 @@ from generator.__main__ import main
 from generator.cache import Cache
 from generator.config import PROJECT_ROOT, Config
 from generator.lock import locked
-from generator.manifest import MANIFEST_NAME
+from generator.manifest import MANIFEST_NAME, file_digest
 from generator.pipeline import generate
-from generator.problems import OutputError
+from generator.problems import OutputError, SpecError
 from generator.render import RenderedFile
 from generator.swap import WORK_DIR, recover
 from generator.write import CACHE_DIRS, CACHE_SUFFIXES, update_folder
@@ -276,10 +277,11 @@ def test_an_io_error_at_any_step_of_the_swap_leaves_the_old_tree(
 def test_a_full_disk_while_staging_leaves_the_old_tree(
     tmp_path: Path, trees: tuple[Path, Tree, Tree], config: Config, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spec, old, _ = trees
+    spec, old, new = trees
     files = generate(spec, config)
     full = OSError(errno.ENOSPC, "No space left on device")
-    for k in (1, 5, 12, 20):
+    written = len(set(new) - set(old)) + sum(1 for p in new if p in old and old[p] != new[p])
+    for k in (1, written // 2, written):
         out = copy_generated(tmp_path / f"full-{k}")
         staged = failing_at(k, Path.open, full, counts=lambda self, mode="r", *a, **kw: mode == "xb")
         monkeypatch.setattr(Path, "open", staged)
@@ -575,3 +577,159 @@ def test_a_cache_entry_that_fails_its_digest_is_ignored_removed_and_rewritten(tm
     assert not entry.exists()
     cache.put("black", "ab" * 32, b"formatted source")
     assert cache.get("black", "ab" * 32) == b"formatted source"
+
+
+# -- found by an adversarial review -------------------------------------------------------------
+
+
+def test_a_manifest_naming_a_path_outside_the_folder_is_refused_and_nothing_is_removed(tmp_path: Path) -> None:
+    out = copy_generated(tmp_path / "out")
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"not the generator's")
+    manifest = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    manifest["files"]["../victim.txt"] = file_digest(victim.read_bytes())
+    (out / MANIFEST_NAME).write_text(json.dumps(manifest), encoding="utf-8")
+
+    run = run_generator("--out", out)
+
+    assert run.code == 2 and "manifest is damaged" in run.stderr
+    assert victim.read_bytes() == b"not the generator's"
+
+
+def test_an_undo_that_failed_is_finished_by_the_next_run_without_losing_restored_files(
+    tmp_path: Path, trees: tuple[Path, Tree, Tree], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, old, _ = trees
+    files = generate(spec, config)
+    out = copy_generated(tmp_path / "out")
+    real_replace = os.replace
+    calls = 0
+
+    def fail_then_fail_the_undo(src: Any, dst: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls in (4, 6):  # the 4th rename of the swap, then the 2nd restore of the undo
+            raise OSError(errno.EACCES, "Permission denied (injected)", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(swap.os, "replace", fail_then_fail_the_undo)
+    with pytest.raises(OutputError, match="the next run will try again"):
+        update_folder(out, files, force=False)
+    monkeypatch.undo()
+
+    recover(out)  # the next run's first step
+    assert tree(out) == old
+    no_leftovers(out)
+
+
+def test_a_rolled_back_file_keeps_its_permissions_and_identity(
+    tmp_path: Path, trees: tuple[Path, Tree, Tree], config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, _, _ = trees
+    files = generate(spec, config)
+    out = copy_generated(tmp_path / "out")
+    index = out / "docs" / "index.md"
+    index.chmod(0o600)
+    before = index.stat()
+    monkeypatch.setattr(swap.os, "replace", failing_at(3, os.replace, OSError(errno.EIO, "injected")))
+    with pytest.raises(OutputError):
+        update_folder(out, files, force=False)
+    after = index.stat()
+    assert stat.S_IMODE(after.st_mode) == 0o600
+    assert (after.st_ino, after.st_dev) == (before.st_ino, before.st_dev)
+
+
+def test_a_spec_file_name_that_would_break_out_of_a_header_is_refused(tmp_path: Path, spec_copy: Path) -> None:
+    method = spec_copy / "imconnector.delete.messages.yaml"
+    method.rename(spec_copy / "x\nimport os; os.system('touch PWNED')\n#.yaml")
+
+    run = run_generator("--spec", spec_copy, "--out", tmp_path / "out")
+
+    assert run.code == 2 and "cannot be cited in the generated files' headers" in run.stderr
+    assert run.stderr.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_folder_that_cannot_be_listed_is_a_problem_not_a_vanished_method(
+    tmp_path: Path, spec_copy: Path, config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    locked_away = spec_copy / "more"
+    locked_away.mkdir()
+    real_scandir = os.scandir
+
+    def scandir(path: Any = ".") -> Any:
+        if Path(path) == locked_away:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.raises(SpecError) as raised:
+        generate(spec_copy, config)
+    assert any("cannot list the spec folder: Permission denied" in p.message for p in raised.value.problems)
+
+
+def test_a_link_to_a_folder_in_the_spec_is_not_followed(tmp_path: Path, spec_copy: Path, config: Config) -> None:
+    (spec_copy / "root").symlink_to("/", target_is_directory=True)
+    with pytest.raises(SpecError) as raised:
+        generate(spec_copy, config)
+    assert [p.message for p in raised.value.problems] == [
+        "a link to a folder: links in a spec folder are not followed; move the files in, or refer to them with $ref"
+    ]
+
+
+def test_a_refused_folder_is_neither_read_in_full_nor_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with (out / "huge.bin").open("wb") as handle:
+        handle.truncate(1 << 30)  # a sparse gigabyte
+    (out / WORK_DIR).mkdir()
+    (out / WORK_DIR / "thesis.tex").write_text("mine", encoding="utf-8")
+    read: list[Path] = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.append(self) or real_read(self))
+
+    with pytest.raises(OutputError, match="holds files the generator did not write"):
+        update_folder(out, [RenderedFile("docs/a.md", "a\n")], force=False)
+
+    assert out / "huge.bin" not in read
+    assert (out / WORK_DIR / "thesis.tex").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_cache_entry_moved_to_another_key_or_a_fifo_in_the_cache_changes_nothing(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    env = {**os.environ, "GENERATOR_CACHE_DIR": str(cache)}
+    assert run_generator("--out", tmp_path / "fill", env=env).code == 0
+    entries = sorted(p for p in (cache / "black").rglob("*") if p.is_file() and not p.name.startswith(".tmp"))
+    contents = [p.read_bytes() for p in entries]
+    for entry, content in zip(entries, contents[1:] + contents[:1], strict=True):
+        entry.write_bytes(content)  # each entry now holds another key's sound value
+    fifo = next(p for p in (cache / "validate").rglob("*") if p.is_file())
+    fifo.unlink()
+    os.mkfifo(fifo)
+
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "--out", str(tmp_path / "moved")],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run_generator("--out", tmp_path / "plain", "--no-cache").code == 0
+    assert tree(tmp_path / "moved") == tree(tmp_path / "plain")
+
+
+def test_a_run_waiting_for_a_folder_that_the_run_before_removed_makes_it_again(
+    tmp_path: Path, warm_cache: dict[str, str]
+) -> None:
+    out = tmp_path / "new"
+    out.mkdir()
+    with locked(out, exclusive=True):
+        child = start_child(SPEC_DIR, out, warm_cache, 0)
+        assert child.stderr is not None and "waiting for another run" in child.stderr.readline()
+        out.rmdir()  # what a failed first run into a new folder does before it lets go
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 0, stderr
+    assert (out / MANIFEST_NAME).exists()
