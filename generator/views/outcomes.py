@@ -35,14 +35,17 @@ def failed(item: Any, results: ItemResults, read_bool: Callable[[Any], bool]) ->
         return True
 
 
-def failure_counts(op: Operation, read_bool: Callable[[Any], bool]) -> tuple[int, ...]:
-    """How many failed items each response example holds."""
+def failed_in(example: Example, op: Operation, read_bool: Callable[[Any], bool]) -> int:
+    """How many failed items a response example of `op` holds."""
     results = op.item_results
     if results is None:
-        return tuple(0 for _ in op.response_examples)
-    return tuple(
-        sum(1 for item in items_at(e.value, results) if failed(item, results, read_bool)) for e in op.response_examples
-    )
+        return 0
+    return sum(1 for item in items_at(example.value, results) if failed(item, results, read_bool))
+
+
+def failure_counts(op: Operation, read_bool: Callable[[Any], bool]) -> tuple[int, ...]:
+    """How many failed items each response example holds."""
+    return tuple(failed_in(e, op, read_bool) for e in op.response_examples)
 
 
 def sent_items(op: Operation) -> int | None:
@@ -58,13 +61,22 @@ def passthrough_example(op: Operation) -> Example:
     """A response example that can answer the first call unchanged.
 
     For a many-item method that is one with as many outcomes as the call sends items (the
-    client pairs outcomes with items); otherwise simply the first example.
+    client pairs outcomes with items); when the spec has none, its first example with the list
+    of outcomes cut or extended (by repeating the last) to that length. Otherwise simply the
+    first example.
     """
     sent = sent_items(op)
     for example in op.response_examples:
         if sent is not None and len(items_at(example.value, op.item_results)) == sent:
             return example
-    return op.response_examples[0]
+    first = op.response_examples[0]
+    if sent is None or not items_at(first.value, op.item_results):
+        return first
+    value = copy.deepcopy(first.value)
+    items = items_at(value, op.item_results)
+    items[sent:] = []
+    items.extend(copy.deepcopy(items[-1]) for _ in range(sent - len(items)))
+    return Example("fitted", f"{first.name}, with one outcome per item the call sends", "", value, made_up=True)
 
 
 def failure_example(op: Operation, read_bool: Callable[[Any], bool]) -> Example | None:

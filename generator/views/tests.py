@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from generator.config import Config
 from generator.model.ir import Api, JsonValue, Operation
 from generator.runtime_facts import RuntimeFacts
-from generator.views.outcomes import failure_counts, failure_example, passthrough_example
+from generator.views.outcomes import failed_in, failure_counts, failure_example, passthrough_example
 from generator.views.safe import Identifier, JsonText
 
 
@@ -65,6 +65,7 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dic
     call = op.request_examples[0].value
     sent = call if isinstance(call, dict) else {}
     failure = failure_example(op, facts.read_bool)
+    passthrough = passthrough_example(op)
     missing: list[dict[str, JsonValue]] = []
     for f in op.params:
         if f.required:
@@ -76,11 +77,12 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dic
         "arguments": {f.name: f.wire_name for f in op.params if f.wire_name in sent},
         "request": sent,
         "request_example": op.request_examples[0].name,
-        "responses": {e.name: e.value for e in op.response_examples},
-        "passthrough": passthrough_example(op).name,
+        "responses": {e.name: e.value for e in (*op.response_examples, passthrough)},
+        "passthrough": passthrough.name,
         "failed_items": dict(
             zip((e.name for e in op.response_examples), failure_counts(op, facts.read_bool), strict=True)
-        ),
+        )
+        | {passthrough.name: failed_in(passthrough, op, facts.read_bool)},
         "errors": [
             {
                 "status": e.status or 200,

@@ -7,11 +7,10 @@ from collections import OrderedDict
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from client_runtime import model
 from client_runtime.model import DecodeError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
@@ -270,9 +269,9 @@ def test_absent_optional_properties_read_as_none() -> None:
     assert (message.read, message.chat, message.tags) == (None, None, None)
 
 
-def test_a_model_reads_from_phps_empty_array_only_if_nothing_is_required() -> None:
-    assert Chat._FIELDS[0][3] is True
-    assert decode_error(Chat.from_dict, []).path == ("ID",)
+def test_phps_empty_array_reads_as_a_model_object_with_nothing_in_it() -> None:
+    error = decode_error(Chat.from_dict, [])
+    assert (error.message, error.path) == ("is missing", ("ID",))
 
 
 def test_a_missing_required_property_of_a_model_raises_is_missing() -> None:
@@ -363,3 +362,17 @@ def test_to_wire_reads_any_mapping_as_an_object() -> None:
 @pytest.mark.parametrize("value", ["s", 1, 1.5, True, None])
 def test_to_wire_leaves_scalars_as_they_are(value: Any) -> None:
     assert model.to_wire(value) is value
+
+
+def test_a_model_read_from_json_gives_back_exactly_that_json() -> None:
+    answer = {"ID": "1477", "IS_READ": "Y", "CHAT": {"ID": 5, "TITLE": None}, "TAGS": [], "X": [None]}
+    message = Message.from_dict(answer)
+    assert (message.id, message.read, message.chat, message.tags) == (1477, True, Chat(id="5"), [])
+    assert message.to_dict() == answer
+    assert message.to_dict() is not answer and message.to_dict()["CHAT"] is not answer["CHAT"]
+
+
+def test_a_model_made_in_python_gives_its_values_in_json_form() -> None:
+    made = Message(id=1477, read=True, chat=Chat(id="5"))
+    assert made.to_dict() == {"ID": 1477, "IS_READ": True, "CHAT": {"ID": "5"}}
+    assert dataclasses.replace(Message.from_dict({"ID": "1"}), id=2).to_dict() == {"ID": 2}

@@ -21,6 +21,7 @@ __all__ = [
     "as_int",
     "as_object",
     "as_str",
+    "copy_json",
     "describe",
     "dict_of",
     "extra",
@@ -272,6 +273,7 @@ class Model:
         model = object.__new__(cls)
         model.__dict__.update(cls._defaults())
         model.__dict__.update(values)
+        model.__dict__[_SOURCE] = obj
         return model
 
     @classmethod
@@ -283,7 +285,15 @@ class Model:
         return defaults
 
     def to_dict(self) -> dict[str, Any]:
-        """This model as JSON data, with the unknown properties it was read with."""
+        """This model as JSON data.
+
+        A model read from JSON gives back exactly that JSON: nulls, digit strings, "Y"/"N" and
+        PHP's empty arrays as they came (the model is frozen, so nothing can differ). A model
+        made in Python gives its values in their JSON form, with its `extra_fields`.
+        """
+        source = self.__dict__.get(_SOURCE)
+        if source is not None:
+            return copy_json(source)  # type: ignore[no-any-return]
         data: dict[str, Any] = {}
         for attribute, wire, _, is_required in self._FIELDS:
             value = getattr(self, attribute)
@@ -292,6 +302,19 @@ class Model:
         for key, value in self.extra_fields.items():
             data.setdefault(key, value)
         return data
+
+
+_SOURCE = "_source"
+"""Where a model read from JSON keeps that JSON (not a dataclass field: equality ignores it)."""
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of JSON data that shares nothing that can be changed."""
+    if type(value) is dict:
+        return {key: copy_json(item) for key, item in value.items()}
+    if type(value) is list:
+        return [copy_json(item) for item in value]
+    return value
 
 
 def to_wire(value: Any) -> Any:
