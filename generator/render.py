@@ -211,12 +211,15 @@ def _render(template: jinja2.Template, name: str, context: dict[str, Any]) -> st
 
 
 def _template_line(template: jinja2.Template, exc: BaseException) -> int:
-    """The template line that was rendering when `exc` was raised."""
+    """The template line that was rendering when `exc` was raised.
+
+    Jinja rewrites a failing render's traceback so that its frames stand for template lines.
+    """
     line = 1
     tb = exc.__traceback__
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == template.filename:
-            line = template.get_corresponding_lineno(tb.tb_lineno)
+            line = tb.tb_lineno
         tb = tb.tb_next
     return line
 

@@ -132,6 +132,8 @@ class PyModule:
     operations: tuple[PyOperation, ...]
     imports: tuple[PyCode, ...]
     has_outcomes: bool
+    has_item_results: bool
+    """True if an endpoint of the module declares per-item outcomes (`ItemResultsSpec`)."""
     sources: tuple[str, ...]
 
 
@@ -143,6 +145,8 @@ class PyNamespace:
     class_name: Identifier
     async_class_name: Identifier
     operations: tuple[PyOperation, ...]
+    method_modules_import: PyCode
+    """The import of the method modules whose classes the namespace mixes in."""
     sources: tuple[str, ...]
 
 
@@ -217,6 +221,7 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
                 class_name=Identifier(_pascal(ns.name) + "Methods"),
                 async_class_name=Identifier("Async" + _pascal(ns.name) + "Methods"),
                 operations=tuple(by_method[op.method] for op in ns.operations),
+                method_modules_import=PyCode(import_line(".", ("_" + op.module for op in ns.operations))),
                 sources=tuple(sorted({op.source for op in ns.operations})),
             )
             for ns in api.namespaces
@@ -333,6 +338,7 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
                 operations=tuple(by_method[op.method] for op in ops),
                 imports=(PyCode(import_line(f".{COMMON_MODULE}", shared)),) if shared else (),
                 has_outcomes=any(m.outcomes for m in models),
+                has_item_results=any(op.item_results for op in ops),
                 sources=tuple(sorted({r.source for r in records} | {op.source for op in ops})),
             )
         )

@@ -78,4 +78,4 @@ def import_line(module: str, names: Iterable[str]) -> str:
         return 0 if name.isupper() else 1 if name[:1].isupper() else 2
 
     ordered = sorted(set(names), key=lambda n: (kind(n), n))
-    return f"from {module} import {', '.join(ordered)}"
+    return f"from {module} import {', '.join(ordered)}" if ordered else ""

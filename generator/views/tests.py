@@ -9,7 +9,8 @@ from generator.config import Config
 from generator.model.ir import Api, JsonValue, Operation
 from generator.runtime_facts import RuntimeFacts
 from generator.views.outcomes import failed_in, failure_counts, failure_example, passthrough_example
-from generator.views.safe import Identifier, JsonText
+from generator.views.python_types import import_line
+from generator.views.safe import Identifier, JsonText, PyCode
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,14 @@ class TestOperation:
     response_model: Identifier
     tested_models: tuple[Identifier, ...]
     outcomes: TestOutcomes | None
+    has_errors: bool
     has_required: bool
     has_failure: bool
     webhook_allowed: bool
     data: JsonText
     """Examples, error cases and expectations, pretty-printed JSON."""
+    package_import: PyCode
+    """What the tests take from the package (only what they use)."""
     sources: tuple[str, ...]
 
 
@@ -55,7 +59,9 @@ def tests_view(api: Api, config: Config, facts: RuntimeFacts) -> TestApi:
     classes = {e.name: e for e in api.error_classes}
     return TestApi(
         package=Identifier(config.package),
-        operations=tuple(_operation(op, facts, {n: c.base for n, c in classes.items()}) for op in api.operations),
+        operations=tuple(
+            _operation(op, config.package, facts, {n: c.base for n, c in classes.items()}) for op in api.operations
+        ),
         sources=api.sources,
     )
 
@@ -97,7 +103,7 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dic
     }
 
 
-def _operation(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> TestOperation:
+def _operation(op: Operation, package: str, facts: RuntimeFacts, groups: dict[str, str]) -> TestOperation:
     outcomes = op.item_results
     response = op.response.record or ""
     tested = sorted({response, *([outcomes.item_record] if outcomes else [])}, key=lambda n: (n.lower(), n))
@@ -119,9 +125,20 @@ def _operation(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> Te
             if outcomes
             else None
         ),
+        has_errors=bool(op.errors),
         has_required=bool(data["missing_or_empty"]),
         has_failure=data["failure"] is not None,
         webhook_allowed=op.webhook_allowed,
         data=JsonText(json.dumps(data, indent=2, ensure_ascii=False) + "\n"),
+        package_import=PyCode(
+            import_line(
+                package,
+                [
+                    *(["ConfigurationError"] if not op.webhook_allowed else []),
+                    *(["InvalidArgumentError"] if data["missing_or_empty"] else []),
+                    *(["errors"] if op.errors else []),
+                ],
+            )
+        ),
         sources=(op.source,),
     )

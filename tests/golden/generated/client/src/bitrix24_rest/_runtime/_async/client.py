@@ -1,0 +1,340 @@
+"""The client for one portal: auth, pacing, retries, chunking of many-item calls and logging.
+
+`_async/client.py` is the source; `_sync/client.py` is derived from it by unasync (its waits
+removed, its names turned into their synchronous twins): edit the first. The generated `client`
+module subclasses both to add one namespace per method group and the spec's error classes.
+"""
+
+from __future__ import annotations
+
+import logging
+import ssl
+import time
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, ClassVar, TypeVar
+
+import httpx
+
+from .. import PACKAGE, chunks
+from .. import model as _rt
+from .. import retry as _retry
+from ..auth import DEFAULT_TOKEN_URL, TokenCallback, TokenPair, read_refresh_answer, refresh_query
+from ..concurrency import AsyncLock, async_sleep
+from ..core import (
+    DEFAULT_TIMEOUT,
+    NOT_JSON,
+    Endpoint,
+    Exchange,
+    RawResponse,
+    check_context,
+    decode,
+    error_code,
+    excerpt,
+    failure,
+    is_success,
+    parse_json,
+    prepare_body,
+    reset_at,
+)
+from ..errors import ApiError, TransportError, UnexpectedResponseError
+from ..pacer import STANDARD_PLAN, RateLimit
+from ..retry import RetryPolicy
+from ..settings import ClientSettings
+
+__all__ = ["AsyncBaseClient"]
+
+T = TypeVar("T")
+log = logging.getLogger(PACKAGE)
+EXPIRED_TOKEN = "expired_token"
+Timeout = httpx.Timeout | float | None
+
+
+class UndecodableBodyError(Exception):
+    """An answer arrived, but its body does not decode as its Content-Encoding says."""
+
+    def __init__(self, status: int, raw: bytes) -> None:
+        super().__init__(status)
+        self.status = status
+        self.raw = raw
+
+
+class AsyncBaseClient:
+    """A client for one Bitrix24 portal.
+
+    Application (OAuth) context, refreshing the tokens when they expire::
+
+        client = Client(
+            "example.bitrix24.com",
+            access_token="...",
+            refresh_token="...",
+            client_id="app.xxxx",
+            client_secret="...",
+            on_token_refresh=store_tokens,  # receives the new TokenPair
+        )
+
+    Incoming webhook (only for methods that allow it)::
+
+        client = Client(webhook_url="https://example.bitrix24.com/rest/1/<code>/")
+
+    Options: `rate_limit` (default the standard plan's bucket, burst 50 draining 2/s; pass
+    `ENTERPRISE_PLAN` or a `RateLimit`, or None to turn pacing off), `max_retries` (default 3),
+    `retry_policy`, `timeout` (default 5 s to connect, 60 s to read), `max_items_per_call`
+    (chunk size for many-item methods), `transport` and `verify` (passed to httpx),
+    `allow_insecure_http` (plain http:// for local test servers only).
+    Use it as a context manager to release its connections when done.
+    """
+
+    _error_classes: ClassVar[Mapping[str, type[ApiError]]] = {}
+    """The spec's error classes by lower-cased code; set by the generated subclass."""
+
+    def __init__(
+        self,
+        portal: str | None = None,
+        *,
+        access_token: str | None = None,
+        refresh_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str = DEFAULT_TOKEN_URL,
+        on_token_refresh: TokenCallback | None = None,
+        webhook_url: str | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        rate_limit: RateLimit | None = STANDARD_PLAN,
+        max_retries: int | None = None,
+        retry_policy: RetryPolicy | None = None,
+        max_items_per_call: int | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        verify: ssl.SSLContext | bool = True,
+        allow_insecure_http: bool = False,
+    ) -> None:
+        self._settings = ClientSettings(
+            portal,
+            access_token,
+            refresh_token,
+            client_id,
+            client_secret,
+            token_url,
+            webhook_url,
+            rate_limit,
+            max_retries,
+            retry_policy,
+            max_items_per_call,
+            allow_insecure_http,
+        )
+        self._on_token_refresh = on_token_refresh
+        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=verify)
+        self._refresh_lock = AsyncLock()
+
+    @property
+    def tokens(self) -> TokenPair | None:
+        """The current token pair (None for a webhook client)."""
+        return self._settings.tokens.pair
+
+    async def call(
+        self, endpoint: Endpoint[T], arguments: Mapping[str, Any], *, timeout: Timeout = None
+    ) -> T:
+        """Call `endpoint` with wire-named `arguments`; the namespaces call this for you."""
+        return (await self.call_raw(endpoint, arguments, timeout=timeout)).result
+
+    async def call_raw(
+        self, endpoint: Endpoint[T], arguments: Mapping[str, Any], *, timeout: Timeout = None
+    ) -> RawResponse[T]:
+        """Like `call`, but also return the HTTP answers (status, headers, JSON)."""
+        check_context(endpoint, self._settings.connection)
+        body = prepare_body(endpoint, arguments)
+        spec = endpoint.item_results
+        if spec is None:
+            exchange = await self._exchange(endpoint, body, timeout)
+            return RawResponse(
+                decode(endpoint, exchange.json, exchange.status_code, exchange.content), (exchange,)
+            )
+        exchanges: list[Exchange] = []
+        items: list[Any] = []
+        answered_as_sent = True
+        for chunk in chunks.split(body, spec, self._settings.chunk_size(endpoint)):
+            exchange = await self._exchange(endpoint, chunk, timeout)
+            exchanges.append(exchange)
+            try:
+                aligned = chunks.align(exchange.json, chunk.get(spec.request) or [], spec)
+                answered_as_sent = answered_as_sent and aligned is chunks.answered_items(
+                    exchange.json, spec
+                )
+            except _rt.DecodeError as exc:
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exchange.status_code,
+                    f"does not match the spec at {exc}",
+                    excerpt(exchange.content),
+                ) from None
+            items.extend(aligned)
+        last = exchanges[-1]
+        if len(exchanges) == 1 and answered_as_sent:
+            merged = last.json  # one answer with one outcome per item, in order: nothing to merge
+        else:
+            merged = chunks.merge([e.json for e in exchanges], items, spec)
+        return RawResponse(
+            decode(endpoint, merged, last.status_code, last.content), tuple(exchanges)
+        )
+
+    async def _exchange(
+        self, endpoint: Endpoint[Any], body: dict[str, Any], timeout: Timeout
+    ) -> Exchange:
+        """Send one request until it succeeds or the retry policy gives up."""
+        settings = self._settings
+        url = settings.connection.url_for(endpoint)
+        retry = 0
+        refreshed = False
+        while True:
+            attempt = retry + 1
+            if settings.pacer is not None:
+                delay = settings.pacer.reserve()
+                if delay > 0:
+                    await async_sleep(delay)
+            generation, sent = settings.authorize(body)
+            started = time.monotonic()
+            try:
+                response, content = await self._post(url, sent, timeout)
+            except UndecodableBodyError as exc:
+                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exc.status,
+                    "the body cannot be decoded as its Content-Encoding says",
+                    excerpt(exc.raw),
+                ) from None
+            except httpx.HTTPError as exc:
+                reason = (
+                    f"timed out ({type(exc).__name__})"
+                    if isinstance(exc, httpx.TimeoutException)
+                    else type(exc).__name__
+                )
+                _log_attempt(endpoint, attempt, reason, started)
+                retry += 1
+                verdict = _retry.after_error(
+                    settings.retry, retry, idempotent=endpoint.idempotent, status=None, code=None
+                )
+                if not verdict.retry:
+                    raise TransportError(endpoint.method, reason) from None
+                _log_retry(endpoint, verdict, retry, settings.retry)
+                await async_sleep(verdict.delay)
+                continue
+            _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
+            payload = parse_json(content)
+            if is_success(response.status_code, payload):
+                return Exchange(
+                    response.status_code,
+                    response.headers,
+                    payload,
+                    time.monotonic() - started,
+                    attempt,
+                    content,
+                )
+            code = error_code(payload)
+            if code == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
+                await self._refresh(generation)
+                refreshed = True
+                continue
+            retry += 1
+            until = reset_at(payload)
+            verdict = _retry.after_error(
+                settings.retry,
+                retry,
+                idempotent=endpoint.idempotent,
+                status=response.status_code,
+                code=code if payload is not NOT_JSON else None,
+                reset_in=None if until is None else until - time.time(),
+            )
+            if not verdict.retry:
+                raise failure(endpoint, response.status_code, payload, content, self._error_classes)
+            _log_retry(endpoint, verdict, retry, settings.retry)
+            await async_sleep(verdict.delay)
+
+    async def _post(
+        self, url: str, body: dict[str, Any], timeout: Timeout
+    ) -> tuple[httpx.Response, bytes]:
+        """POST `body` as JSON; the answer and its whole body.
+
+        The body is read here, to tell a body that cannot be decoded from a connection that failed.
+        """
+        request = self._http.build_request("POST", url, json=body, **_timeout_arguments(timeout))
+        response = await self._http.send(request, stream=True)
+        try:
+            if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
+                return response, await response.aread()
+            # Read the body as sent, then decode it, so that a body that is not what its
+            # Content-Encoding says can be reported with its first bytes.
+            raw = b"".join([chunk async for chunk in response.aiter_raw()])
+            try:
+                return (
+                    response,
+                    httpx.Response(
+                        response.status_code, headers=response.headers, content=raw
+                    ).content,
+                )
+            except httpx.DecodingError:
+                raise UndecodableBodyError(response.status_code, raw) from None
+        finally:
+            await response.aclose()
+
+    async def _refresh(self, seen_generation: int) -> None:
+        """Renew the token pair once, however many calls found it expired at the same time."""
+        async with self._refresh_lock:
+            tokens = self._settings.tokens
+            if tokens.generation != seen_generation:
+                return  # another call refreshed while this one waited: use its pair
+            app, pair = self._settings.app, tokens.pair
+            assert app is not None and pair is not None
+            log.info("access token expired; refreshing it")
+            try:
+                response = await self._http.get(app.token_url, params=refresh_query(app, pair))
+            except httpx.HTTPError as exc:
+                raise TransportError("oauth/token", type(exc).__name__) from None
+            new_pair = read_refresh_answer(response.status_code, response.content)
+            tokens.replace(new_pair)
+            if self._on_token_refresh is not None:
+                self._on_token_refresh(new_pair)
+
+    async def aclose(self) -> None:
+        """Release the connection pool."""
+        await self._http.aclose()
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return self._settings.describe(type(self).__name__)
+
+
+_C = TypeVar("_C", bound=AsyncBaseClient)
+
+
+def _log_attempt(endpoint: Endpoint[Any], attempt: int, status: int | str, started: float) -> None:
+    log.debug(
+        "%s attempt %d: %s in %.3fs", endpoint.method, attempt, status, time.monotonic() - started
+    )
+
+
+def _log_retry(
+    endpoint: Endpoint[Any], verdict: _retry.Verdict, retry: int, policy: RetryPolicy
+) -> None:
+    log.warning(
+        "%s: %s; retry %d/%d in %.2fs",
+        endpoint.method,
+        verdict.reason,
+        retry,
+        policy.max_retries,
+        verdict.delay,
+    )
+
+
+def _timeout_arguments(timeout: Timeout) -> dict[str, Any]:
+    return {} if timeout is None else {"timeout": timeout}
