@@ -6,13 +6,18 @@ The slow part of loading a spec, imported only when some file's result is not ca
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from jsonschema.exceptions import ValidationError, best_match
+# The Python backend words the problems we map to lines (and the bad-spec corpus pins them); with
+# jsonschema-rs installed (for its fast dialect check), the validator would pick it otherwise.
+os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
+
+from jsonschema.exceptions import ValidationError, best_match  # after the backend choice above
 from jsonschema_path import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.validation import keywords
@@ -21,6 +26,7 @@ from generator.loader import Document, SpecSet
 from generator.pointers import escape_pointer_token
 from generator.problems import Problem
 from generator.refs import Location, RefError, RefResolver
+from generator.validator_speedups import FastDocumentCheck, speed_up
 from generator.workers import map_batches, worker_count
 
 _SCHEMA_PARTS = "_generator_schema_parts"
@@ -50,6 +56,7 @@ def _tracking(base: type[keywords.SchemaValidator]) -> type[keywords.SchemaValid
 
 
 class _V30(OpenAPIV30SpecValidator):
+    schema_validator = FastDocumentCheck(OpenAPIV30SpecValidator.schema_validator)
     keyword_validators = {  # noqa: RUF012 - the library's own class attribute, overridden
         **OpenAPIV30SpecValidator.keyword_validators,
         "schema": _tracking(keywords.OpenAPIV30SchemaValidator),
@@ -57,11 +64,17 @@ class _V30(OpenAPIV30SpecValidator):
 
 
 class _V31(OpenAPIV31SpecValidator):
+    schema_validator = FastDocumentCheck(OpenAPIV31SpecValidator.schema_validator)
     keyword_validators = {  # noqa: RUF012 - the library's own class attribute, overridden
         **OpenAPIV31SpecValidator.keyword_validators,
         "schema": _tracking(keywords.OpenAPIV31SchemaValidator),
     }
 
+
+speed_up(
+    [_V30.keyword_validators["schema"], _V31.keyword_validators["schema"]],
+    [OpenAPIV30SpecValidator.schema_validator, OpenAPIV31SpecValidator.schema_validator],
+)
 
 SUPPORTED_VERSIONS: dict[str, type[OpenAPIV30SpecValidator] | type[OpenAPIV31SpecValidator]] = {
     "3.0": _V30,
@@ -74,6 +87,8 @@ Finding = tuple[int, str, str | None]
 
 _SHARED: dict[str, Any] = {}
 PARALLEL_FROM = 16  # files to check before worker processes pay for their start-up
+RESOLVED_CACHE = 4096
+"""Resolved nodes each document keeps (jsonschema-path resolves every step of a walk otherwise)."""
 
 
 def check_documents(spec: SpecSet, paths: list[Path]) -> dict[Path, list[Finding]]:
@@ -136,7 +151,9 @@ def validate_document(path: Path, doc: Document, handler: _InMemoryFiles, resolv
                 "/openapi",
             )
         ]
-    schema_path = SchemaPath.from_dict(doc.data, base_uri=path.as_uri(), handlers={"file": handler})
+    schema_path = SchemaPath.from_dict(
+        doc.data, base_uri=path.as_uri(), handlers={"file": handler}, resolved_cache_maxsize=RESOLVED_CACHE
+    )
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     validator = validator_class(schema_path)

@@ -36,6 +36,7 @@ class RefResolver:
 
     def __init__(self, spec: SpecSet) -> None:
         self.spec = spec
+        self._files: dict[tuple[Path, str], Path] = {}
 
     def value_at(self, location: Location) -> Any:
         """The value at `location`, without following a `$ref` found there."""
@@ -64,10 +65,18 @@ class RefResolver:
         if "://" in ref.split("#", 1)[0]:
             raise RefError(f"remote $ref '{ref}' is not supported; copy the schema into spec/")
         file_part, _, fragment = ref.partition("#")
-        path = (base.parent / unquote(file_part)).resolve() if file_part else base
+        path = self._file(base, file_part) if file_part else base
         if path not in self.spec.documents:
             raise RefError(f"$ref '{ref}' names a file that does not exist or did not load: {file_part}")
         return Location(path, unquote(fragment))
+
+    def _file(self, base: Path, file_part: str) -> Path:
+        """The file a `$ref`'s file part names, relative to `base` (resolved once per pair)."""
+        key = (base, file_part)
+        path = self._files.get(key)
+        if path is None:
+            path = self._files[key] = (base.parent / unquote(file_part)).resolve()
+        return path
 
     def resolve(self, location: Location, value: Any) -> tuple[Location, Any]:
         """Follow `value` while it is a `$ref` object; return where the chain ends and its value."""

@@ -16,7 +16,9 @@ from generator.loader import SpecSet, referenced_files
 from generator.problems import Problem
 
 # The code that shapes a file's findings: a change to any of it makes cached findings stale.
-_CHECKER_SOURCES = tuple(Path(__file__).with_name(name) for name in ("oas_check.py", "loader.py", "refs.py"))
+_CHECKER_SOURCES = tuple(
+    Path(__file__).with_name(name) for name in ("oas_check.py", "validator_speedups.py", "loader.py", "refs.py")
+)
 
 
 def validate_spec(spec: SpecSet, cache: Cache = NO_CACHE) -> list[Problem]:
@@ -24,7 +26,8 @@ def validate_spec(spec: SpecSet, cache: Cache = NO_CACHE) -> list[Problem]:
     salt = digest(
         "openapi-spec-validator", version("openapi-spec-validator"), *(path.read_bytes() for path in _CHECKER_SOURCES)
     )
-    keys = {path: digest(salt, *_digests(spec, path)) for path in spec.documents}
+    links = {path: set(referenced_files(doc.data, path.parent)) for path, doc in spec.documents.items()}
+    keys = {path: digest(salt, *_digests(spec, links, path)) for path in spec.documents}
     findings: dict[Path, list[tuple[int, str, str | None]]] = {}
     missing: list[Path] = []
     for path in sorted(spec.documents):
@@ -60,16 +63,12 @@ def _findings(entry: bytes | None) -> list[tuple[int, str, str | None]] | None:
         return None
 
 
-def _digests(spec: SpecSet, start: Path) -> list[str]:
-    """The digests of `start` and of every loaded file its `$ref`s reach, in a stable order."""
+def _digests(spec: SpecSet, links: dict[Path, set[Path]], start: Path) -> list[str]:
+    """The digests of `start` and of every loaded file its `$ref`s reach (`links`), in a stable order."""
     seen = {start}
     queue = [start]
     while queue:
-        path = queue.pop()
-        doc = spec.documents.get(path)
-        if doc is None:
-            continue
-        for target in referenced_files(doc.data, path.parent):
+        for target in links.get(queue.pop(), ()):
             if target not in seen and target in spec.documents:
                 seen.add(target)
                 queue.append(target)

@@ -29,9 +29,15 @@ _PARENTS_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 def worker_count() -> int:
-    """How many workers a pool would use here (1: run in this process)."""
+    """How many workers a pool would use here (1: run in this process).
+
+    One per core, at most `MAX_WORKERS`; `GENERATOR_WORKERS` sets another number (1: none).
+    """
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
+    wanted = os.environ.get("GENERATOR_WORKERS", "")
+    if wanted.isdigit() and int(wanted) >= 1:
+        return min(int(wanted), MAX_WORKERS)
     return min(os.cpu_count() or 1, MAX_WORKERS)
 
 

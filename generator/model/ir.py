@@ -8,6 +8,7 @@ or Markdown is the business of each target's view (`generator.views`).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -211,18 +212,20 @@ class Api:
     error_classes: tuple[ErrorClass, ...]
     sources: tuple[str, ...]
 
+    @functools.cached_property
+    def records_by_name(self) -> dict[str, Record]:
+        """Every record by its name."""
+        return {r.name: r for r in self.records}
+
     def record(self, name: str) -> Record:
         """The record called `name`."""
-        for record in self.records:
-            if record.name == name:
-                return record
-        raise KeyError(name)
+        return self.records_by_name[name]
 
     def reachable(self, names: tuple[str, ...]) -> tuple[Record, ...]:
         """The records `names` refer to, and those they refer to, in first-mention order."""
         order: list[str] = []
         queue = list(names)
-        by_name = {r.name: r for r in self.records}
+        by_name = self.records_by_name
         while queue:
             name = queue.pop(0)
             if name in order or name not in by_name:

@@ -19,6 +19,7 @@ class SpecReader:
         self.spec = spec
         self.resolver = RefResolver(spec)
         self.problems: list[Problem] = []
+        self._entries = frozenset(spec.entries)
 
     def problem(self, location: Location, message: str) -> None:
         """Record a problem at `location`."""
@@ -44,6 +45,6 @@ class SpecReader:
 
     def is_library(self, location: Location) -> bool:
         """True if `location` is in a file of shared components (one with no paths of its own)."""
-        if location.path not in self.spec.entries:
+        if location.path not in self._entries:
             return True
         return not self.spec.documents[location.path].data.get("paths")

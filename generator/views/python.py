@@ -322,9 +322,15 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
     outcomes = {op.response.record: op.item_results for op in api.operations if op.item_results}
     modules: list[PyModule] = []
     names = [COMMON_MODULE] if COMMON_MODULE in homes.values() else []
+    records_of: dict[str, list[Record]] = {}
+    for record in api.records:
+        records_of.setdefault(homes.get(record.name, ""), []).append(record)
+    ops_of: dict[str, list[Operation]] = {}
+    for op in api.operations:
+        ops_of.setdefault(op.module, []).append(op)
     for module in (*names, *(op.module for op in api.operations)):
-        records = tuple(r for r in api.records if homes.get(r.name) == module)
-        ops = tuple(op for op in api.operations if op.module == module)
+        records = tuple(records_of.get(module, ()))
+        ops = tuple(ops_of.get(module, ()))
         mentioned = {n for r in records for f in r.fields for n in f.type.records()}
         mentioned |= {n for op in ops for n in (op.response.records() + ((op.request_record,) if op.request_record else ()))}
         shared = sorted(n for n in mentioned if homes.get(n) == COMMON_MODULE and module != COMMON_MODULE)

@@ -6,16 +6,18 @@ types of `generator.views.safe`.
 
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
-import unicodedata
+
+# Unicode's control characters (category Cc) and lone surrogates (Cs), as one character class.
+_UNPRINTABLE = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_DROPPED = re.compile(f"(?![\n\t])[{_UNPRINTABLE}]")
 
 
 def _escape_unprintable(text: str) -> str:
     """Control characters and lone surrogates as Python escapes (source cannot hold them raw)."""
-    return "".join(
-        _python_escape(c) if c not in "\n\t" and unicodedata.category(c) in ("Cc", "Cs") else c for c in text
-    )
+    return _DROPPED.sub(lambda m: _python_escape(m.group()), text)
 
 
 def _python_escape(char: str) -> str:
@@ -23,6 +25,7 @@ def _python_escape(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+@functools.lru_cache(maxsize=65536)  # the same descriptions come back method after method
 def docstring_text(text: str, width: int = 72) -> str:
     """Text for the inside of a triple-quoted docstring: wrapped, with quotes and escapes made safe.
 
@@ -32,17 +35,22 @@ def docstring_text(text: str, width: int = 72) -> str:
     wrapped = "\n\n".join(
         textwrap.fill(p, width, break_long_words=False, break_on_hyphens=False) for p in paragraphs if p
     )
-    escaped = _escape_unprintable(wrapped.replace("\\", "\\\\")).replace('"""', '\\"\\"\\"')
+    escaped = _escape_unprintable(wrapped.replace("\\", "\\\\")).replace('"""', '\\"\\"\\"').rstrip()
     if escaped.endswith('"'):
-        escaped += " "  # a docstring ending in a quote would close early
-    return escaped.rstrip() if not escaped.endswith('" ') else escaped
+        # A docstring ending in a quote would close early, and formatters disagree on how to pad
+        # it: the last quote is written as an escape, which reads back the same.
+        body = escaped[:-1]
+        slashes = len(body) - len(body.rstrip("\\"))
+        escaped = body[: -1 if slashes % 2 else None] + "\\x22"  # an odd run of backslashes escaped it
+    return escaped
 
 
 def one_line(text: str) -> str:
     """`text` on one line with runs of white space folded and control characters dropped."""
-    return " ".join("".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") or c in "\n\t").split())
+    return " ".join(_DROPPED.sub("", text).split())
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_cell(text: str) -> str:
     """Text safe inside a Markdown table cell: one line, pipes and HTML escaped."""
     return (
@@ -55,6 +63,7 @@ def markdown_cell(text: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def markdown_text(text: str) -> str:
     """Prose for a Markdown page: paragraphs kept, raw HTML neutralised."""
     paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text.strip())]

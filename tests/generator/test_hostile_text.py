@@ -651,6 +651,9 @@ def attribute(wire_name: str) -> str:
 
 def type_of(schema: dict[str, Any]) -> tuple[str | None, bool]:
     """(the one non-null type, whether null is allowed) of a schema this module drew."""
+    for keyword in ("anyOf", "oneOf"):
+        if keyword in schema:  # a $ref that may also be null
+            return None, any(member.get("type") == "null" for member in schema[keyword])
     types = schema.get("type")
     if isinstance(types, list):
         return next((t for t in types if t != "null"), None), "null" in types
@@ -824,7 +827,9 @@ def spec_cases(draw: st.DrawFn) -> SpecCase:
         "paths": {f"/{method}": {"post": operation}},
     }
     roots = [response_schema, *([operation["requestBody"]["content"]["application/json"]["schema"]] if request else [])]
-    components = draw(named_components(roots, oas31))
+    request_schema_drawn = operation["requestBody"]["content"]["application/json"]["schema"] if request else {}
+    required_arguments = {id(request_schema_drawn.get("properties")): set(request_schema_drawn.get("required", []))}
+    components = draw(named_components(roots, oas31, required_arguments))
     if components:
         spec["components"] = {"schemas": components}
     return SpecCase(method, spec, request, response)
@@ -841,9 +846,14 @@ def nested_objects(schema: dict[str, Any]) -> Iterator[tuple[dict[str, Any], str
 
 
 @st.composite
-def named_components(draw: st.DrawFn, roots: list[dict[str, Any]], oas31: bool) -> dict[str, Any]:
+def named_components(
+    draw: st.DrawFn, roots: list[dict[str, Any]], oas31: bool, required: dict[int, set[str]]
+) -> dict[str, Any]:
     """Move some nested object schemas to `components/schemas`, referred to by `$ref` (alone, or as
-    the one schema of `allOf`, or of `anyOf` with null); returns the components."""
+    the one schema of `allOf`, or of `anyOf` with null); returns the components.
+
+    `required` names, by the id of a properties mapping, the properties that may not become
+    nullable (required arguments: the client takes None as "not given")."""
     components: dict[str, Any] = {}
     classes: set[str] = set()
     for root in roots:
@@ -854,7 +864,8 @@ def named_components(draw: st.DrawFn, roots: list[dict[str, Any]], oas31: bool) 
             classes.add(naming.class_name(name, RESERVED_CLASSES))
             components[name] = container[key]
             ref = {"$ref": f"#/components/schemas/{name}"}
-            wrapper = draw(st.sampled_from(["ref", "allOf", "anyOf"] if oas31 else ["ref", "allOf"]))
+            nullable_allowed = oas31 and key not in required.get(id(container), set())
+            wrapper = draw(st.sampled_from(["ref", "allOf", "anyOf"] if nullable_allowed else ["ref", "allOf"]))
             if wrapper == "ref":
                 container[key] = ref
             elif wrapper == "allOf":

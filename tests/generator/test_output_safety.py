@@ -430,7 +430,7 @@ def test_a_damaged_cache_gives_the_same_output_as_no_cache(tmp_path: Path) -> No
     assert run_generator("--out", tmp_path / "fill", env=env).code == 0
     entries = sorted(p for p in cache.rglob("*") if p.is_file() and not p.name.startswith(".tmp"))
     kinds = {p.relative_to(cache).parts[0] for p in entries}
-    assert {"black", "validate", "jinja"} <= kinds
+    assert {"format", "validate", "jinja"} <= kinds
     for i, entry in enumerate(entries):
         damage(entry, i % 4)
 
@@ -699,7 +699,7 @@ def test_a_cache_entry_moved_to_another_key_or_a_fifo_in_the_cache_changes_nothi
     cache = tmp_path / "cache"
     env = {**os.environ, "GENERATOR_CACHE_DIR": str(cache)}
     assert run_generator("--out", tmp_path / "fill", env=env).code == 0
-    entries = sorted(p for p in (cache / "black").rglob("*") if p.is_file() and not p.name.startswith(".tmp"))
+    entries = sorted(p for p in (cache / "format").rglob("*") if p.is_file() and not p.name.startswith(".tmp"))
     contents = [p.read_bytes() for p in entries]
     for entry, content in zip(entries, contents[1:] + contents[:1], strict=True):
         entry.write_bytes(content)  # each entry now holds another key's sound value

@@ -73,7 +73,7 @@ class AsyncDealListMethod:
         *,
         timeout: httpx.Timeout | float | None = None,
     ) -> CrmDealListResponse:
-        """List deals (`crm.deal.list`): as `Client.crm.deal_list`, awaited."""
+        """`Client.crm.deal_list` (`crm.deal.list`), awaited."""
         return (
             await self.deal_list_raw(
                 timeout=timeout,

@@ -88,7 +88,7 @@ class AsyncMessageDeleteMethod:
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
     ) -> ImMessageDeleteResponse:
-        """Delete messages (`im.message.delete`): as `Client.im.message_delete`, awaited."""
+        """`Client.im.message_delete` (`im.message.delete`), awaited."""
         return (
             await self.message_delete_raw(
                 messages=messages,
