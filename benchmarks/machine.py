@@ -34,12 +34,13 @@ def total_memory_bytes() -> int | None:
 
 def git_revision() -> str:
     """The project's commit, marked when the working tree has changes; `unknown` without git."""
+    git = ["git", "--no-optional-locks"]  # read only: `status` must not refresh the index of a shared tree
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+            [*git, "rev-parse", "--short", "HEAD"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "generator", "templates", "spec"],
+            [*git, "status", "--porcelain", "--", "generator", "templates", "spec"],
             cwd=PROJECT_ROOT,
             capture_output=True,
             text=True,
@@ -63,8 +64,8 @@ def machine_description() -> str:
 
 
 def load_average() -> str:
-    """The 1-minute load average, or `unknown`."""
+    """The 1-, 5- and 15-minute load averages (`0.04 / 0.10 / 0.05`), or `unknown`."""
     try:
-        return f"{os.getloadavg()[0]:.2f}"
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
     except OSError:
         return "unknown"

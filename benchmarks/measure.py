@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -14,6 +15,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+FIGURE_RUNS = 3
+"""How many runs a process figure gets (its values are their medians), budget permitting."""
 FIGURE_BUDGET_S = 90.0
 """After the first run of a figure, another run starts only if the figure stays within this."""
 RUN_TIMEOUT_S = 150.0
@@ -163,9 +166,38 @@ def run_measured(
     )
 
 
-def repeat_runs(measure: Callable[[int], ProcessRun], runs: int, budget: float = FIGURE_BUDGET_S) -> list[ProcessRun]:
+def median_times(runs: Sequence[ProcessRun]) -> tuple[float, float]:
+    """The median wall time and the median CPU time of `runs`, in seconds."""
+    return statistics.median(r.seconds for r in runs), statistics.median(r.cpu_seconds for r in runs)
+
+
+def time_process(command: Sequence[str | Path], *, cwd: Path, env: Mapping[str, str]) -> tuple[float, float]:
+    """Wall and CPU time (user + system, waited-for descendants included) of one short process
+    whose output is discarded; no memory sampling, so nothing else runs beside it. A failure
+    (non-zero exit status) raises `subprocess.CalledProcessError`."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(part) for part in command],
+        cwd=cwd,
+        env=dict(env),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, [str(part) for part in command])
+    return seconds, usage.ru_utime + usage.ru_stime
+
+
+def repeat_runs(
+    measure: Callable[[int], ProcessRun], runs: int = FIGURE_RUNS, budget: float = FIGURE_BUDGET_S
+) -> list[ProcessRun]:
     """Up to `runs` runs of `measure(i)`; stops early on a failure or when the next run would
-    probably take the figure past `budget` seconds (at least one run is always made)."""
+    probably take the figure past `budget` seconds of wall time (the first run is always made,
+    however long it takes: only the run timeout ends it)."""
     results: list[ProcessRun] = []
     spent = 0.0
     for index in range(runs):

@@ -48,6 +48,19 @@ def verdict_below(value: float, limit: float) -> str:
     return f"MISS ({value / limit:.2f}x the limit)"
 
 
+def verdict_at_least(value: float, limit: float, *, upper_bound: bool = False) -> str:
+    """PASS when `value` >= `limit`, MISS otherwise; either way, how `value` compares with it.
+    With `upper_bound` (the true value is at most `value`), a value that reaches `limit` is
+    `unknown` and a miss is a bound."""
+    share = value / limit
+    if value >= limit:
+        return "unknown" if upper_bound else f"PASS ({share:.2f}x the target)"
+    if value <= 0:
+        return "MISS"
+    at_most, at_least = ("≤ ", "≥ ") if upper_bound else ("", "")
+    return f"MISS ({at_most}{share:.2f}x the target, {at_least}{limit / value:.1f}x short)"
+
+
 def format_seconds(seconds: float) -> str:
     """A duration with a unit that keeps it readable: 830 µs, 12.3 ms, 4.56 s."""
     if seconds < 1e-3:
@@ -55,6 +68,12 @@ def format_seconds(seconds: float) -> str:
     if seconds < 1.0:
         return f"{seconds * 1e3:.1f} ms"
     return f"{seconds:.2f} s"
+
+
+def format_wall_cpu(wall: float, cpu: float, *, bound: str = "") -> str:
+    """Wall time and CPU time side by side: `5.92 s wall, 6.10 s CPU` (`bound` prefixes both,
+    e.g. `≥ ` for a run that was killed)."""
+    return f"{bound}{format_seconds(wall)} wall, {bound}{format_seconds(cpu)} CPU"
 
 
 def format_bytes(size: float) -> str:
@@ -68,9 +87,9 @@ def format_count(n: int) -> str:
 
 
 def failure_text(run: ProcessRun) -> str:
-    """How a failed run is shown in the table."""
+    """How a failed run is shown in the table (a killed run: the wall and CPU time it had used)."""
     if run.timed_out:
-        return f"> {format_seconds(run.seconds)} (timed out)"
+        return f"> {format_seconds(run.seconds)} wall (timed out), ≥ {format_seconds(run.cpu_seconds)} CPU"
     return f"failed (exit {run.exit_code})"
 
 
@@ -95,7 +114,7 @@ def render_markdown(
 ) -> str:
     """The results as a Markdown page: header, table, misses and errors."""
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    mode = " --quick (smoke run: one run each, N = 50 only)" if quick else ""
+    mode = " --quick (smoke run: one run each, N = 50 only, no openapi-python-client)" if quick else ""
     lines = [
         "# Benchmark results",
         "",
@@ -103,11 +122,13 @@ def render_markdown(
         "",
         f"Machine: {machine}.",
         "",
-        f"Load average (1 min) at start / end: {loads[0]} / {loads[1]}; figures are comparable only when "
-        "the machine is otherwise idle (load near 0).",
+        f"Load average (1 / 5 / 15 min) at the start: {loads[0]}; at the end: {loads[1]} (the end includes "
+        "the benchmark's own processes). Wall times are comparable only between runs that started on an "
+        "otherwise idle machine (1-minute load near 0); CPU times depend less on other load.",
         "",
-        "Each value is the median of the runs shown. How each figure is measured: "
-        "[benchmarks/README.md](README.md).",
+        "Each value is the median of the runs shown. Wall: elapsed time of the whole process, start-up "
+        "included; CPU: user + system time of the process and every descendant it waited for (`os.wait4`). "
+        "How each figure is measured: [benchmarks/README.md](README.md).",
         "",
         "| # | Figure | Value | Runs | Target | Result |",
         "|---|---|---|---|---|---|",

@@ -14,7 +14,7 @@ Two layouts are written:
   every other `$ref` (shared responses and examples) is inlined.
 
 The renaming is done once on the parsed method with a placeholder number, serialised once, and
-then each copy is a string substitution, so 1,600 copies take well under a second.
+then each copy is a string substitution, so 1,646 copies take well under a second.
 
     python -m benchmarks.synthetic 50 benchmarks/.work/spec-50 [--bundle benchmarks/.work/spec-50.json]
 """
