@@ -48,7 +48,7 @@ def build_model(spec: SpecSet, facts: RuntimeFacts) -> tuple[Api | None, list[Pr
     namespaces = tuple(
         Namespace(name, tuple(sorted((op for op in operations if op.namespace == name), key=lambda o: o.function)))
         for name in sorted({op.namespace for op in operations})
-    )
+    )  # the namespace "" holds the methods without a dot, which sit on the client itself
     sources = tuple(sorted({op.source for op in operations} | {r.source for r in records}))
     api = Api(operations, namespaces, records, error_classes(operations, facts), sources)
     return api, []
@@ -59,7 +59,7 @@ def _parts(
 ) -> tuple[OperationSite, Request, Response, tuple[DocumentedError, ...]]:
     request = read_request(schemas, site, facts.call_options)
     response = read_response(schemas, site)
-    return site, request, response, error_cases(schemas.reader, site.location, site.data)
+    return site, request, response, error_cases(schemas.reader, site.location, site.data, site.errors_at)
 
 
 def _operation(
@@ -102,6 +102,7 @@ def _operation(
         request_examples=request.examples,
         response_examples=response.examples,
         item_results=outcomes,
+        errors_at=site.errors_at,
         argument_rules=request.rules,
     )
 
@@ -121,6 +122,7 @@ def _records(schemas: SchemaReader, operations: tuple[Operation, ...]) -> tuple[
             name=name,
             description=drafts[name].description,
             fields=tuple(drafts[name].fields),
+            pattern_fields=tuple(drafts[name].pattern_fields),
             source=schemas.reader.source(drafts[name].location),
             shared=name in shared,
         )

@@ -31,21 +31,23 @@ class DocumentedError(NamedTuple):
         return ErrorCase(self.status, self.code, self.message, self.when, names[self.code.lower()], self.system)
 
 
-def error_cases(reader: SpecReader, location: Location, op: dict[str, Any]) -> tuple[DocumentedError, ...]:
+def error_cases(
+    reader: SpecReader, location: Location, op: dict[str, Any], errors_at: tuple[str, ...] | None = None
+) -> tuple[DocumentedError, ...]:
     """Every documented error of one operation, own ones first, then system ones."""
     cases: dict[tuple[int | None, str, str], DocumentedError] = {}
     for key, raw in (op.get("responses") or {}).items():
         key = str(key)
-        if key.startswith("2"):
-            continue
+        success = key.startswith("2")  # its error examples are errors inside HTTP 200
         status = int(key) if key.isdigit() else None
         response_location, response = reader.resolve(location.child("responses", key), raw)
         if not isinstance(response, dict):
             continue
-        media = json_media(reader, response_location.child("content"), response.get("content"), "an error response")
+        what = "the response" if success else "an error response"
+        media = json_media(reader, response_location.child("content"), response.get("content"), what)
         if media is None:
             continue
-        for case in _cases(reader, location, status, *media):
+        for case in _cases(reader, location, status, *media, only_errors=success, at=errors_at if success else None):
             cases.setdefault((case.status, case.code, " ".join(case.message.split())), case)
     return tuple(sorted(cases.values(), key=lambda c: (c.system, c.status or 0, c.code.lower(), c.message)))
 
@@ -62,9 +64,19 @@ def json_media(reader: SpecReader, location: Location, content: Any, what: str) 
 
 
 def _cases(
-    reader: SpecReader, op_location: Location, status: int | None, location: Location, media: dict[str, Any]
+    reader: SpecReader,
+    op_location: Location,
+    status: int | None,
+    location: Location,
+    media: dict[str, Any],
+    *,
+    only_errors: bool = False,
+    at: tuple[str, ...] | None = None,
 ) -> list[DocumentedError]:
-    """The errors one error response documents: its examples, and any `enum` of `error`."""
+    """The errors one error response documents: its examples, and any `enum` of `error`.
+
+    With `only_errors` (a success response) only the examples that carry an error code count.
+    """
     raw_examples: list[tuple[Location, Any]] = []
     if "example" in media:
         raw_examples.append((location.child("example"), {"value": media["example"]}))
@@ -73,14 +85,19 @@ def _cases(
     cases = []
     for example_location, example in raw_examples:
         value = example.get("value") if isinstance(example, dict) else None
+        if at is not None and not is_error_example(value):  # the error inside the answer
+            value = error_inside(value, at)
         code = value.get("error") if isinstance(value, dict) else None
         if not isinstance(value, dict) or not isinstance(code, str) or not code:
-            reader.problem(example_location, "error example has no 'error' code in its value")
+            if not only_errors:
+                reader.problem(example_location, "error example has no 'error' code in its value")
             continue
         message = value.get("error_description")
         when = example.get("summary") or example.get("description")
         system = example_location.path != op_location.path
         cases.append(DocumentedError(status, code, _text(message), _text(when), system))
+    if only_errors:
+        return cases
     schema_location, schema = reader.resolve(location.child("schema"), media.get("schema", {}))
     error_schema = schema.get("properties", {}).get("error") if isinstance(schema, dict) else None
     if isinstance(error_schema, dict):
@@ -126,7 +143,12 @@ def _short_name(code: str) -> str:
 
 
 def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tuple[ErrorClass, ...]:
-    """One exception class per error code (codes compared case-insensitively)."""
+    """One exception class per error code (codes compared case-insensitively).
+
+    Its groups never move when a method documents the code at another status: the status the
+    shared components give a system error decides; a code only methods document derives from
+    the group of every status they give it.
+    """
     by_code: dict[str, list[ErrorCase]] = {}
     for op in operations:
         for case in op.errors:
@@ -135,6 +157,7 @@ def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tup
     for folded in sorted(by_code):
         cases = by_code[folded]
         statuses = tuple(sorted({c.status for c in cases if c.status is not None}))
+        deciding = sorted({c.status for c in cases if c.system and c.status is not None}) or list(statuses)
         summary = next((c.when for c in cases if c.when.strip()), "") or next(
             (c.message for c in cases if c.message.strip()), min(c.code for c in cases)
         )
@@ -142,7 +165,7 @@ def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tup
             ErrorClass(
                 code=min(c.code for c in cases),
                 name=cases[0].exception,
-                base=facts.group_for_status(statuses[0] if statuses else None).__name__,
+                bases=_groups(deciding, facts),
                 statuses=statuses,
                 cases=tuple(cases),
                 summary=summary,
@@ -151,5 +174,28 @@ def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tup
     return tuple(classes)
 
 
+def _groups(statuses: list[int], facts: RuntimeFacts) -> tuple[str, ...]:
+    """The runtime's groups of `statuses`, each once; the plain `ApiError` only when alone."""
+    groups = list(dict.fromkeys(facts.group_for_status(s).__name__ for s in statuses)) or [
+        facts.group_for_status(None).__name__
+    ]
+    specific = [g for g in groups if g != "ApiError"]
+    return tuple(specific or groups)
+
+
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def is_error_example(value: Any, at: tuple[str, ...] | None = None) -> bool:
+    """True if an example's value is an error answer (`{error: CODE, ...}`), also inside at `at`."""
+    if at is not None and not (isinstance(value, dict) and "error" in value):
+        value = error_inside(value, at)
+    return isinstance(value, dict) and isinstance(value.get("error"), str) and bool(value.get("error"))
+
+
+def error_inside(value: Any, at: tuple[str, ...]) -> Any:
+    """The object at the path `at` inside an answer (None when there is none)."""
+    for key in at:
+        value = value.get(key) if isinstance(value, dict) else None
+    return value

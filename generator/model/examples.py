@@ -74,6 +74,10 @@ def synthesize(schema: dict[str, Any]) -> JsonValue:
     types = [t for t in schema.get("type", []) if t != "null"]
     if schema.get("enum"):
         return schema["enum"][0]
+    if schema.get("anyOf") and "type" not in schema:
+        return synthesize(schema["anyOf"][0])
+    if isinstance(schema.get("prefixItems"), list):
+        return [synthesize(sub) for sub in schema["prefixItems"]]
     kind = types[0] if types else ("object" if "properties" in schema else "string")
     if kind == "object":
         properties = schema.get("properties", {})

@@ -15,7 +15,15 @@ from typing import Any, Literal, NamedTuple
 JsonValue = Any
 """A value as JSON has it: dict, list, str, int, float, bool or None."""
 
-TypeKind = Literal["any", "string", "integer", "number", "boolean", "array", "map", "record"]
+TypeKind = Literal["any", "string", "integer", "number", "boolean", "array", "map", "record", "union", "tuple"]
+
+
+class Discriminator(NamedTuple):
+    """The property that tells which record of a union a value is, and its values per record."""
+
+    property: str
+    mapping: tuple[tuple[str, str], ...]
+    """(the property's value, the record) pairs."""
 
 
 @dataclass(frozen=True)
@@ -23,8 +31,10 @@ class TypeExpr:
     """The type of a value, as the spec's schema describes it.
 
     `item` is the type of an array's items or a map's values (with `item_nullable` when those
-    may be null); `record` names the record of an object with properties; `enum` lists the
-    values a string, number or boolean may take.
+    may be null); `record` names the record of an object with properties; `members` are the
+    alternatives of a union (`oneOf`/`anyOf`, in the order written, with a `discriminator` when
+    the spec gives one) or the items of a tuple (`prefixItems`); `enum` lists the values a
+    string, number or boolean may take; `yn` marks the vendor's "Y"/"N" boolean.
     """
 
     kind: TypeKind
@@ -32,16 +42,26 @@ class TypeExpr:
     item_nullable: bool = False
     record: str | None = None
     enum: tuple[JsonValue, ...] = ()
+    members: tuple[TypeExpr, ...] = ()
+    discriminator: Discriminator | None = None
+    yn: bool = False
 
     def records(self) -> tuple[str, ...]:
         """The records this type mentions, outermost first."""
-        found: list[str] = []
-        current: TypeExpr | None = self
-        while current is not None:
-            if current.record:
-                found.append(current.record)
-            current = current.item
+        found: list[str] = [self.record] if self.record else []
+        for inner in (*((self.item,) if self.item else ()), *self.members):
+            found.extend(name for name in inner.records() if name not in found)
         return tuple(found)
+
+    def has_yn(self, records: dict[str, Record], seen: frozenset[str] = frozenset()) -> bool:
+        """True if a "Y"/"N" boolean is somewhere in the type (through records too)."""
+        if self.yn:
+            return True
+        if self.record and self.record not in seen:
+            record = records.get(self.record)
+            if record and any(f.type.has_yn(records, seen | {self.record}) for f in record.fields):
+                return True
+        return any(t.has_yn(records, seen) for t in (*((self.item,) if self.item else ()), *self.members))
 
 
 ANY = TypeExpr("any")
@@ -85,12 +105,23 @@ class Field:
 
 
 @dataclass(frozen=True)
+class PatternField:
+    """Properties named by a pattern (`patternProperties`), kept together under one attribute."""
+
+    name: str
+    pattern: str
+    type: TypeExpr
+    nullable: bool
+
+
+@dataclass(frozen=True)
 class Record:
     """An object schema with properties: a class in the client (`models/`)."""
 
     name: str
     description: str
     fields: tuple[Field, ...]
+    pattern_fields: tuple[PatternField, ...]
     source: str
     """The spec file that defines it (machine-independent name)."""
     shared: bool
@@ -127,8 +158,8 @@ class ErrorClass:
 
     code: str
     name: str
-    base: str
-    """The runtime's exception group it derives from (`AuthError`, `BadRequestError`, ...)."""
+    bases: tuple[str, ...]
+    """The runtime's exception groups it derives from (`AuthError`, `BadRequestError`, ...)."""
     statuses: tuple[int, ...]
     cases: tuple[ErrorCase, ...]
     summary: str
@@ -164,6 +195,7 @@ class Operation:
     operation_id: str
     source: str
     namespace: str
+    """The client attribute of its group (`imconnector`); empty for a method without a dot."""
     function: str
     module: str
     """A snake_case name for the method, unique in the API (file and module names derive from it)."""
@@ -184,8 +216,15 @@ class Operation:
     """At least one: the spec's, or one made up from the schema."""
     response_examples: tuple[Example, ...]
     item_results: ItemResults | None
+    errors_at: tuple[str, ...] | None
+    """Where its HTTP 200 answers carry an error code of their own (`x-bitrix24-errors-at`)."""
     argument_rules: dict[str, JsonValue]
     """The arguments' rules as a JSON Schema subset (every `$ref` inlined), checked before sending."""
+
+    @property
+    def call_path(self) -> str:
+        """How a user reaches the method: `client.imconnector.delete_messages`, `client.profile`."""
+        return ".".join(("client", *([self.namespace] if self.namespace else []), self.function))
 
     @property
     def webhook_allowed(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from generator import naming
-from generator.model.errors import json_media
+from generator.model.errors import is_error_example, json_media
 from generator.model.examples import check_request_examples, made_up, media_examples
 from generator.model.ir import ANY, Example, Field, JsonValue, TypeExpr
 from generator.model.operations import OperationSite
@@ -64,8 +64,10 @@ def read_request(schemas: SchemaReader, site: OperationSite, call_options: tuple
         if f.name in call_options:
             reader.problem(site.location, f"request property '{f.wire_name}' clashes with the per-call option '{f.name}'")
     if not examples:
-        summary = "Made from the schema: the spec has no request example" if params else "A call without arguments"
-        examples = (made_up(rules, summary),)
+        if params:
+            examples = (made_up(rules, "Made from the schema: the spec has no request example"),)
+        else:
+            examples = (Example("synthesized", "A call without arguments", "", {}, made_up=True),)
     check_request_examples(reader, site.location.child("requestBody"), examples, rules)
     return Request(record, params, rules, examples)
 
@@ -92,7 +94,9 @@ def read_response(schemas: SchemaReader, site: OperationSite) -> Response:
     if type_expr.kind != "record":
         reader.problem(media_location.child("schema"), f"unsupported construct: {ENVELOPE}")
         return Response(ANY, ())
-    examples = media_examples(reader, media_location, media_data)
+    examples = tuple(
+        e for e in media_examples(reader, media_location, media_data) if not is_error_example(e.value, site.errors_at)
+    )
     if not examples:
         shape = validation_schema(reader, media_location.child("schema"), schema)
         examples = (made_up(shape, "Made from the schema: the spec has no response example"),)

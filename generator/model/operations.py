@@ -9,13 +9,14 @@ from typing import Any
 from generator import naming
 from generator.model.ir import Context
 from generator.model.reader import SpecReader
+from generator.pointers import unescape_pointer_token
 from generator.refs import Location
 from generator.runtime_facts import RuntimeFacts
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CONTEXTS: tuple[Context, ...] = ("application", "webhook")
 SAFE_OPERATION_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
-METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
+METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class OperationSite:
     contexts: tuple[Context, ...]
     idempotent: bool
     deprecated: bool
+    errors_at: tuple[str, ...] | None
 
 
 def read_operations(reader: SpecReader, facts: RuntimeFacts) -> list[OperationSite]:
@@ -76,7 +78,8 @@ def _site(reader: SpecReader, facts: RuntimeFacts, location: Location, key: str,
     if not METHOD_PATH.match(key):
         reader.problem(
             location,
-            f"path '{key}' is not a Bitrix24 method name: expected '/namespace.method' such as '/crm.deal.list'",
+            f"path '{key}' is not a Bitrix24 method name: expected '/namespace.method' such as '/crm.deal.list' "
+            "(or a name without a dot, such as '/profile')",
         )
         return None
     for at, params in ((item_location, item.get("parameters")), (op_location, op.get("parameters"))):
@@ -95,7 +98,13 @@ def _site(reader: SpecReader, facts: RuntimeFacts, location: Location, key: str,
             "(it must never turn into a path like '../x' or '/etc/x')",
         )
         operation_id = method
-    namespace = naming.attribute_name(segments[0])
+    if len(segments) == 1:  # a method without a dot sits on the client itself: client.profile()
+        namespace, function = "", naming.attribute_name(method)
+        function = function + "_" if function in facts.client_members else function
+    else:
+        namespace = naming.attribute_name(segments[0])
+        namespace = namespace + "_" if namespace in facts.client_members else namespace
+        function = naming.attribute_name(".".join(segments[1:]))
     security = op.get("security", reader.spec.documents[op_location.path].data.get("security"))
     return OperationSite(
         location=op_location,
@@ -104,8 +113,8 @@ def _site(reader: SpecReader, facts: RuntimeFacts, location: Location, key: str,
         operation_id=operation_id,
         http_method=present[0].upper(),
         path=key,
-        namespace=namespace + "_" if namespace in facts.client_members else namespace,
-        function=naming.attribute_name(".".join(segments[1:])),
+        namespace=namespace,
+        function=function,
         module=naming.safe_identifier(naming.snake_case(method), fallback="method"),
         source=reader.source(op_location),
         summary=_text(op.get("summary")) or method,
@@ -114,6 +123,7 @@ def _site(reader: SpecReader, facts: RuntimeFacts, location: Location, key: str,
         contexts=_contexts(reader, op_location, op),
         idempotent=_flag(reader, op_location, op, "x-bitrix24-idempotent"),
         deprecated=op.get("deprecated") is True,
+        errors_at=_errors_at(reader, op_location, op),
     )
 
 
@@ -127,6 +137,16 @@ def _check_unique(reader: SpecReader, sites: list[OperationSite]) -> None:
                 reader.problem(site.location, f"duplicate {what} '{key}' (also at {reader.where(first[key].location)})")
             else:
                 first[key] = site
+    # A method without a dot is a client attribute, as a namespace is: the two may not meet.
+    namespaces = {site.namespace: site for site in sites if site.namespace}
+    for site in sites:
+        for name in (site.function, site.function + "_raw") if not site.namespace else ():
+            if name in namespaces:
+                reader.problem(
+                    site.location,
+                    f"method '{site.method}' becomes client.{name}, the attribute of the methods "
+                    f"'{namespaces[name].namespace}.*' (such as {namespaces[name].method})",
+                )
     # Each method is also reached as <function>_raw: that name must not be another method's.
     seen: dict[tuple[str, str], OperationSite] = {}
     for site in sites:
@@ -156,6 +176,18 @@ def _contexts(reader: SpecReader, location: Location, op: dict[str, Any]) -> tup
         reader.problem(location.child(key), f"{key} must be a non-empty list of {', '.join(CONTEXTS)}")
         return CONTEXTS
     return tuple(c for c in CONTEXTS if c in value)
+
+
+def _errors_at(reader: SpecReader, location: Location, op: dict[str, Any]) -> tuple[str, ...] | None:
+    """`x-bitrix24-errors-at`: the JSON pointer, into a 200 answer, of an error the answer carries."""
+    key = "x-bitrix24-errors-at"
+    pointer = op.get(key)
+    if pointer is None:
+        return None
+    if not isinstance(pointer, str) or not pointer.startswith("/") or pointer == "/":
+        reader.problem(location.child(key), f"{key} must be a JSON pointer into the 200 answer, like /result")
+        return None
+    return tuple(unescape_pointer_token(t) for t in pointer[1:].split("/"))
 
 
 def _scopes(security: Any) -> tuple[str, ...]:

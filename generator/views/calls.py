@@ -16,7 +16,7 @@ def python_call(op: Operation, package: str, example: Example) -> str:
         f"from {package} import Client",
         "",
         f'with Client("{EXAMPLE_PORTAL}", access_token="...") as client:',
-        f"    result = client.{op.namespace}.{op.function}(",
+        f"    result = {op.call_path}(",
         *(f"        {f.name}={sent[f.wire_name]!r}," for f in op.params if f.wire_name in sent),
         "    )",
     ]

@@ -87,8 +87,7 @@ class DocOperation:
     method: Identifier
     summary: MdCell
     description: MdText
-    namespace: Identifier
-    function: Identifier
+    call_path: Identifier
     http_method: Identifier
     scopes: tuple[MdCell, ...]
     webhook_allowed: bool
@@ -113,7 +112,7 @@ class DocErrorClass:
 
     code: MdCell
     name: Identifier
-    base: Identifier
+    bases: MdCell
     statuses: MdCell
 
 
@@ -158,7 +157,7 @@ def docs_view(api: Api, config: Config, facts: RuntimeFacts) -> DocApi:
             _operation(op, api, config.package, failure_counts(op, facts.read_bool)) for op in api.operations
         ),
         error_classes=tuple(
-            DocErrorClass(cell(e.code), Identifier(e.name), Identifier(e.base), cell(", ".join(map(str, e.statuses)) or "any"))
+            DocErrorClass(cell(e.code), Identifier(e.name), cell(', '.join(e.bases)), cell(", ".join(map(str, e.statuses)) or "any"))
             for e in api.error_classes
         ),
         defaults=_defaults(api, facts),
@@ -174,8 +173,7 @@ def _operation(op: Operation, api: Api, package: str, failures: tuple[int, ...])
         method=Identifier(op.method),
         summary=cell(op.summary),
         description=md(op.description),
-        namespace=Identifier(op.namespace),
-        function=Identifier(op.function),
+        call_path=Identifier(op.call_path),
         http_method=Identifier(op.http_method),
         scopes=tuple(cell(s) for s in op.scopes),
         webhook_allowed=op.webhook_allowed,

@@ -19,6 +19,12 @@ def type_label(t: TypeExpr) -> str:
     if t.kind == "array":
         item = t.item or TypeExpr("any")
         return f"array of {type_label(item)}" + (" or null" if t.item_nullable else "")
+    if t.kind == "union":
+        return " or ".join(dict.fromkeys(type_label(m) for m in t.members))
+    if t.kind == "tuple":
+        return f"array of {len(t.members)}: ({', '.join(type_label(m) for m in t.members)})"
+    if t.yn:
+        return 'boolean ("Y" or "N")'
     if t.enum:
         return f"{t.kind} (one of {', '.join(json.dumps(v, ensure_ascii=False) for v in t.enum)})"
     return t.kind

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 
 from generator import naming
 from generator.config import Config
-from generator.model.ir import Api, ErrorClass, Field, ItemResults, Operation, Record
+from generator.model.ir import Api, ErrorClass, Field, Operation, Record
 from generator.runtime_facts import RuntimeFacts
 from generator.views import text
 from generator.views.calls import python_call
 from generator.views.labels import constraint_labels, type_label
+from generator.views.python_records import PyModel, doc, model_view
 from generator.views.python_types import (
     COMMON_MODULE,
     annotation,
@@ -21,13 +22,9 @@ from generator.views.python_types import (
     import_line,
     names_used,
     record_homes,
+    writer,
 )
 from generator.views.safe import DocText, Identifier, MdBlock, MdCell, MdText, PyCode, PyLiteral, TomlText
-
-
-def doc(value: str) -> DocText:
-    """`value` made safe inside a docstring."""
-    return DocText(text.docstring_text(value))
 
 
 @dataclass(frozen=True)
@@ -39,40 +36,6 @@ class PyParam:
     optional: bool
     wire_literal: PyLiteral
     doc: DocText
-
-
-@dataclass(frozen=True)
-class PyField:
-    """A model attribute, and how the runtime reads and writes it."""
-
-    name: Identifier
-    annotation: PyCode
-    optional: bool
-    doc: DocText | None
-    name_literal: PyLiteral
-    wire_literal: PyLiteral
-    decoder: PyCode
-    required: bool
-    """True when the runtime must find it (required and not nullable)."""
-
-
-@dataclass(frozen=True)
-class PyOutcomes:
-    """A response model's per-item outcomes (its `ItemOutcomes` base)."""
-
-    item_model: Identifier
-    attribute_path: PyLiteral
-    success: PyLiteral
-
-
-@dataclass(frozen=True)
-class PyModel:
-    """A generated dataclass."""
-
-    name: Identifier
-    doc: DocText
-    fields: tuple[PyField, ...]
-    outcomes: PyOutcomes | None
 
 
 @dataclass(frozen=True)
@@ -99,8 +62,11 @@ class PyOperation:
     """The first request example as a call, for the README."""
     description_doc: DocText | None
     policy_doc: DocText
-    namespace: Identifier
+    namespace: Identifier | None
+    """None for a method without a dot, which sits on the client itself."""
     function: Identifier
+    call_path: Identifier
+    """How a user reaches it: `client.imconnector.delete_messages`, `client.profile`."""
     raw_function: Identifier
     module: Identifier
     method_module: Identifier
@@ -118,6 +84,9 @@ class PyOperation:
     rules_literal: PyLiteral
     contexts_literal: PyLiteral
     idempotent: bool
+    writers: tuple[tuple[PyLiteral, PyCode], ...]
+    """How the arguments that need it are written (a "Y"/"N" boolean), by wire name."""
+    errors_at: PyLiteral | None
     item_results: PyItemResults | None
     sources: tuple[str, ...]
 
@@ -134,6 +103,7 @@ class PyModule:
     has_outcomes: bool
     has_item_results: bool
     """True if an endpoint of the module declares per-item outcomes (`ItemResultsSpec`)."""
+    has_patterns: bool
     sources: tuple[str, ...]
 
 
@@ -164,7 +134,7 @@ class PyErrorClass:
     """The exception class of an error code."""
 
     name: Identifier
-    base: Identifier
+    bases: PyCode
     code_doc: DocText
     code_literal: PyLiteral
     summary_doc: DocText
@@ -187,6 +157,9 @@ class PyApi:
     python_requires_toml: TomlText
     operations: tuple[PyOperation, ...]
     namespaces: tuple[PyNamespace, ...]
+    root_operations: tuple[PyOperation, ...]
+    """The methods without a dot, mixed into the clients themselves."""
+    root_import: PyCode
     modules: tuple[PyModule, ...]
     error_classes: tuple[PyErrorClass, ...]
     exceptions: tuple[Identifier, ...]
@@ -201,7 +174,7 @@ class PyApi:
 def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
     """The client target's view of `api`."""
     homes = record_homes(api)
-    operations = tuple(_operation(op, config.package, homes) for op in api.operations)
+    operations = tuple(_operation(op, config.package, homes, api.records_by_name) for op in api.operations)
     by_method = {op.method: py for op, py in zip(api.operations, operations, strict=True)}
     return PyApi(
         package=Identifier(config.package),
@@ -225,7 +198,10 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
                 sources=tuple(sorted({op.source for op in ns.operations})),
             )
             for ns in api.namespaces
+            if ns.name
         ),
+        root_operations=tuple(by_method[op.method] for op in api.operations if not op.namespace),
+        root_import=PyCode(import_line(".methods", ("_" + op.module for op in api.operations if not op.namespace))),
         modules=_modules(api, homes, by_method),
         error_classes=tuple(_error_class(e) for e in api.error_classes),
         exceptions=tuple(Identifier(n) for n in sorted(facts.exception_names)),
@@ -238,7 +214,7 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
     )
 
 
-def _operation(op: Operation, package: str, homes: dict[str, str]) -> PyOperation:
+def _operation(op: Operation, package: str, homes: dict[str, str], records: dict[str, Record]) -> PyOperation:
     params = tuple(_param(f) for f in op.params)
     returned = annotation(op.response)
     needed: dict[str, set[str]] = {}
@@ -247,7 +223,9 @@ def _operation(op: Operation, package: str, homes: dict[str, str]) -> PyOperatio
             needed.setdefault(homes.get(name, op.module), set()).add(name)
     abc = names_used((p.annotation for p in params), ("Mapping", "Sequence"))
     typing = ("TYPE_CHECKING", *names_used((p.annotation for p in params), ("Any",)))
-    imports = ([f"from collections.abc import {', '.join(abc)}"] if abc else []) + [f"from typing import {', '.join(typing)}"]
+    imports = ([f"from collections.abc import {', '.join(abc)}"] if abc else []) + [
+        f"from typing import {', '.join(typing)}"
+    ]
     outcomes = op.item_results
     policy = f"Scope: {', '.join(op.scopes) or 'none'}. Auth: {' or '.join(op.contexts)} context."
     returns = type_label(op.response)
@@ -262,8 +240,9 @@ def _operation(op: Operation, package: str, homes: dict[str, str]) -> PyOperatio
         example=MdBlock.fenced(python_call(op, package, op.request_examples[0]), "python"),
         description_doc=doc(op.description) if op.description.strip() else None,
         policy_doc=doc(policy + (" Safe to repeat." if op.idempotent else "")),
-        namespace=Identifier(op.namespace),
+        namespace=Identifier(op.namespace) if op.namespace else None,
         function=Identifier(op.function),
+        call_path=Identifier(op.call_path),
         raw_function=Identifier(op.function + "_raw"),
         module=Identifier(op.module),
         method_module=Identifier("_" + op.module),
@@ -282,6 +261,10 @@ def _operation(op: Operation, package: str, homes: dict[str, str]) -> PyOperatio
         rules_literal=PyLiteral.of(json.dumps(op.argument_rules, ensure_ascii=True, separators=(",", ":"))),
         contexts_literal=PyLiteral.of(op.contexts),
         idempotent=op.idempotent,
+        writers=tuple(
+            (PyLiteral.of(f.wire_name), PyCode(w)) for f in op.params if (w := writer(f.type, records)) is not None
+        ),
+        errors_at=PyLiteral.of(op.errors_at) if op.errors_at is not None else None,
         item_results=(
             PyItemResults(
                 request=PyLiteral.of(outcomes.request_wire_name),
@@ -305,19 +288,6 @@ def _param(f: Field) -> PyParam:
     return PyParam(Identifier(f.name), PyCode(annotated), f.optional, PyLiteral.of(f.wire_name), doc(described))
 
 
-def _field(f: Field) -> PyField:
-    return PyField(
-        name=Identifier(f.name),
-        annotation=PyCode(annotation(f.type) + (" | None = None" if f.optional else "")),
-        optional=f.optional,
-        doc=doc(f.description) if f.description.strip() else None,
-        name_literal=PyLiteral.of(f.name),
-        wire_literal=PyLiteral.of(f.wire_name),
-        decoder=PyCode(decoder(f.type)),
-        required=f.required and not f.nullable,
-    )
-
-
 def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation]) -> tuple[PyModule, ...]:
     outcomes = {op.response.record: op.item_results for op in api.operations if op.item_results}
     modules: list[PyModule] = []
@@ -332,9 +302,11 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
         records = tuple(records_of.get(module, ()))
         ops = tuple(ops_of.get(module, ()))
         mentioned = {n for r in records for f in r.fields for n in f.type.records()}
-        mentioned |= {n for op in ops for n in (op.response.records() + ((op.request_record,) if op.request_record else ()))}
+        mentioned |= {
+            n for op in ops for n in (op.response.records() + ((op.request_record,) if op.request_record else ()))
+        }
         shared = sorted(n for n in mentioned if homes.get(n) == COMMON_MODULE and module != COMMON_MODULE)
-        models = tuple(_model(r, outcomes.get(r.name)) for r in records)
+        models = tuple(model_view(r, outcomes.get(r.name), api.records_by_name) for r in records)
         what = "Models shared by several methods." if not ops else f"Request and response models of `{ops[0].method}`."
         modules.append(
             PyModule(
@@ -345,29 +317,17 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
                 imports=(PyCode(import_line(f".{COMMON_MODULE}", shared)),) if shared else (),
                 has_outcomes=any(m.outcomes for m in models),
                 has_item_results=any(op.item_results for op in ops),
+                has_patterns=any(m.patterns for m in models),
                 sources=tuple(sorted({r.source for r in records} | {op.source for op in ops})),
             )
         )
     return tuple(modules)
 
 
-def _model(record: Record, items: ItemResults | None) -> PyModel:
-    return PyModel(
-        name=Identifier(record.name),
-        doc=doc(record.description or record.name),
-        fields=tuple(_field(f) for f in record.fields),
-        outcomes=(
-            PyOutcomes(Identifier(items.item_record), PyLiteral.of(items.attribute_path), PyLiteral.of(items.success_attribute))
-            if items
-            else None
-        ),
-    )
-
-
 def _error_class(e: ErrorClass) -> PyErrorClass:
     return PyErrorClass(
         name=Identifier(e.name),
-        base=Identifier(e.base),
+        bases=PyCode(", ".join(str(Identifier(b)) for b in e.bases)),
         code_doc=doc(e.code),
         code_literal=PyLiteral.of(e.code),
         summary_doc=doc(e.summary),

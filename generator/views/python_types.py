@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from generator.model.ir import Api, TypeExpr
+from generator.model.ir import Api, Record, TypeExpr
 
 COMMON_MODULE = "common"
 _SCALARS = {"any": "Any", "string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -24,6 +24,10 @@ def annotation(t: TypeExpr) -> str:
     if t.kind in ("array", "map"):
         item = _nullable(annotation(t.item or TypeExpr("any")), t)
         return f"list[{item}]" if t.kind == "array" else f"dict[str, {item}]"
+    if t.kind == "union":
+        return _union(annotation(m) for m in t.members)
+    if t.kind == "tuple":
+        return f"tuple[{', '.join(annotation(m) for m in t.members)}]"
     return _SCALARS[t.kind]
 
 
@@ -34,7 +38,26 @@ def argument_annotation(t: TypeExpr) -> str:
     if t.kind in ("array", "map"):
         item = _nullable(argument_annotation(t.item or TypeExpr("any")), t)
         return f"Sequence[{item}]" if t.kind == "array" else f"Mapping[str, {item}]"
+    if t.kind == "union":
+        return _union(argument_annotation(m) for m in t.members)
+    if t.kind == "tuple":
+        return f"tuple[{', '.join(argument_annotation(m) for m in t.members)}]"
     return _SCALARS[t.kind]
+
+
+_EXACT = {
+    "any": "object",
+    "string": "str",
+    "integer": "int",
+    "number": "int, float",
+    "boolean": "bool",
+    "array": "list",
+    "tuple": "list",
+    "map": "dict",
+    "record": "dict",
+    "union": "object",
+}
+"""The Python types a JSON value of each kind comes as (a union tries those alternatives first)."""
 
 
 def decoder(t: TypeExpr) -> str:
@@ -46,7 +69,39 @@ def decoder(t: TypeExpr) -> str:
         if t.item_nullable:
             item = f"{RUNTIME_MODEL}.or_none({item})"
         return f"{RUNTIME_MODEL}.{'list_of' if t.kind == 'array' else 'dict_of'}({item})"
+    if t.kind == "tuple":
+        return f"{RUNTIME_MODEL}.tuple_of({', '.join(decoder(m) for m in t.members)})"
+    if t.kind == "union":
+        alternatives = ", ".join(
+            f"(({_EXACT[m.kind] if not m.yn else 'bool, str'},), {decoder(m)})" for m in t.members
+        )
+        read = f"{RUNTIME_MODEL}.union_of({alternatives})"
+        if t.discriminator is not None:
+            readers = ", ".join(f"{value!r}: {record}.from_dict" for value, record in t.discriminator.mapping)
+            return f"{RUNTIME_MODEL}.discriminated({t.discriminator.property!r}, {{{readers}}}, {read})"
+        return read
     return f"{RUNTIME_MODEL}.{_READERS[t.kind]}"
+
+
+def writer(t: TypeExpr, records: dict[str, Record]) -> str | None:
+    """An expression for a callable that writes a value of `t` as JSON, where `to_wire` would not.
+
+    Only a "Y"/"N" boolean needs one (and whatever holds one); None for everything else.
+    """
+    if not t.has_yn(records):
+        return None
+    if t.yn:
+        return f"{RUNTIME_MODEL}.write_yn"
+    if t.kind == "record":
+        return f"{RUNTIME_MODEL}.write_record({t.record})"
+    if t.kind in ("array", "map") and t.item is not None:
+        inner = writer(t.item, records) or f"{RUNTIME_MODEL}.to_wire"
+        return f"{RUNTIME_MODEL}.{'write_list' if t.kind == 'array' else 'write_map'}({inner})"
+    return None  # a union or tuple holding a Y/N boolean: written as given
+
+
+def _union(annotations: Iterable[str]) -> str:
+    return " | ".join(dict.fromkeys(annotations))
 
 
 def _nullable(item: str, t: TypeExpr) -> str:

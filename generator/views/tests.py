@@ -28,8 +28,7 @@ class TestOperation:
 
     method: Identifier
     module: Identifier
-    namespace: Identifier
-    function: Identifier
+    call_path: Identifier
     http_method: Identifier
     response_model: Identifier
     tested_models: tuple[Identifier, ...]
@@ -60,13 +59,13 @@ def tests_view(api: Api, config: Config, facts: RuntimeFacts) -> TestApi:
     return TestApi(
         package=Identifier(config.package),
         operations=tuple(
-            _operation(op, config.package, facts, {n: c.base for n, c in classes.items()}) for op in api.operations
+            _operation(op, config.package, facts, {n: list(c.bases) for n, c in classes.items()}) for op in api.operations
         ),
         sources=api.sources,
     )
 
 
-def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dict[str, JsonValue]:
+def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, list[str]]) -> dict[str, JsonValue]:
     """What a method's tests check, every value taken from the spec."""
     call = op.request_examples[0].value
     sent = call if isinstance(call, dict) else {}
@@ -94,7 +93,7 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dic
                 "status": e.status or 200,
                 "body": {"error": e.code, "error_description": e.message},
                 "exception": e.exception,
-                "group": groups[e.exception],
+                "groups": groups[e.exception],
             }
             for e in op.errors
         ],
@@ -103,7 +102,7 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, str]) -> dic
     }
 
 
-def _operation(op: Operation, package: str, facts: RuntimeFacts, groups: dict[str, str]) -> TestOperation:
+def _operation(op: Operation, package: str, facts: RuntimeFacts, groups: dict[str, list[str]]) -> TestOperation:
     outcomes = op.item_results
     response = op.response.record or ""
     tested = sorted({response, *([outcomes.item_record] if outcomes else [])}, key=lambda n: (n.lower(), n))
@@ -111,8 +110,7 @@ def _operation(op: Operation, package: str, facts: RuntimeFacts, groups: dict[st
     return TestOperation(
         method=Identifier(op.method),
         module=Identifier(op.module),
-        namespace=Identifier(op.namespace),
-        function=Identifier(op.function),
+        call_path=Identifier(op.call_path),
         http_method=Identifier(op.http_method),
         response_model=Identifier(response),
         tested_models=tuple(Identifier(n) for n in tested),

@@ -120,7 +120,7 @@ def test_error_codes_also_come_from_an_enum_on_the_error_property(tmp_path: Path
         (403, "DOCUMENTED", "Has an example"),  # once: the enum does not add it again
         (403, "ENUM_ONLY", ""),
     ]
-    assert {c.code: c.base for c in api.error_classes} == {"DOCUMENTED": "AuthError", "ENUM_ONLY": "AuthError"}
+    assert {c.code: c.bases for c in api.error_classes} == {"DOCUMENTED": ("AuthError",), "ENUM_ONLY": ("AuthError",)}
 
 
 def test_an_enum_on_an_error_property_reached_through_refs_is_read(tmp_path: Path, config: Config) -> None:
@@ -253,13 +253,28 @@ def test_parameters_are_an_unsupported_construct(tmp_path: Path, config: Config,
     assert problems[0].pointer == pointer
 
 
-@pytest.mark.parametrize("path", ["/crm/item/get", "/crmItemGet", "/crm.item.", "/.crm.item", "/crm..item"])
-def test_a_path_that_is_not_a_dotted_method_name_is_a_problem(tmp_path: Path, config: Config, path: str) -> None:
+@pytest.mark.parametrize("path", ["/crm/item/get", "/crm-item-get", "/1crm.item", "/crm.item.", "/.crm.item", "/crm..item"])
+def test_a_path_that_is_not_a_method_name_is_a_problem(tmp_path: Path, config: Config, path: str) -> None:
     problems = refused(tmp_path, config, {"api.yaml": spec_file({"/crm.item.list": operation(), path: operation()})})
 
     assert len(problems) == 1
     assert problems[0].message.startswith(f"path '{path}' is not a Bitrix24 method name")
     assert problems[0].pointer == "/paths/" + path.replace("/", "~1")
+
+
+def test_a_method_without_a_dot_is_called_on_the_client_itself(tmp_path: Path, config: Config) -> None:
+    api = built(tmp_path, config, {"api.yaml": spec_file({"/profile": operation()})})
+
+    op = only_operation(api)
+    assert (op.namespace, op.function, op.call_path) == ("", "profile", "client.profile")
+
+
+def test_a_method_without_a_dot_may_not_take_the_name_of_a_namespace(tmp_path: Path, config: Config) -> None:
+    problems = refused(tmp_path, config, {"api.yaml": spec_file({"/crm": operation(), "/crm.item.get": operation()})})
+
+    assert [p.message for p in problems] == [
+        "method 'crm' becomes client.crm, the attribute of the methods 'crm.*' (such as crm.item.get)"
+    ]
 
 
 def test_a_duplicate_operation_id_across_files_is_a_problem(tmp_path: Path, config: Config) -> None:

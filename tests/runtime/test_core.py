@@ -51,7 +51,7 @@ class Ref(model.Model):
     extra_fields: dict[str, Any] = dataclasses.field(default_factory=dict, repr=False)
 
 
-Ref._FIELDS = (("id", "ID", model.as_int, True),)
+Ref._FIELDS = (("id", "ID", model.as_int, True, None),)
 
 
 def failure_of(status: int, payload: Any, content: bytes = b"") -> Exception:

@@ -30,14 +30,14 @@ class Message(model.Model):
 
 
 Chat._FIELDS = (
-    ("id", "ID", model.as_str, True),
-    ("title", "TITLE", model.as_str, False),
+    ("id", "ID", model.as_str, True, None),
+    ("title", "TITLE", model.as_str, False, None),
 )
 Message._FIELDS = (
-    ("id", "ID", model.as_int, True),
-    ("read", "IS_READ", model.as_bool, False),
-    ("chat", "CHAT", Chat.from_dict, False),
-    ("tags", "TAGS", model.list_of(model.as_str), False),
+    ("id", "ID", model.as_int, True, None),
+    ("read", "IS_READ", model.as_bool, False, None),
+    ("chat", "CHAT", Chat.from_dict, False, None),
+    ("tags", "TAGS", model.list_of(model.as_str), False, None),
 )
 
 

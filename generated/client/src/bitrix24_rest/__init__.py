@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._runtime.auth import DEFAULT_TOKEN_URL, TokenPair
     from ._runtime.core import RawResponse
+    from ._runtime.files import file_argument
     from ._runtime.pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
     from ._runtime.retry import RetryPolicy
     from .client import AsyncClient, Client
@@ -43,6 +44,7 @@ _EXPORTS = {
     "RetryPolicy": "_runtime.retry",
     "STANDARD_PLAN": "_runtime.pacer",
     "TokenPair": "_runtime.auth",
+    "file_argument": "_runtime.files",
     "AsyncClient": "client",
     "Client": "client",
     "ApiError": "errors",
@@ -87,6 +89,7 @@ __all__ = [
     "RetryPolicy",
     "STANDARD_PLAN",
     "TokenPair",
+    "file_argument",
     "AsyncClient",
     "Client",
     "ApiError",

@@ -23,6 +23,7 @@ __all__ = [
     "as_str",
     "copy_json",
     "describe",
+    "discriminated",
     "dict_of",
     "extra",
     "format_path",
@@ -32,13 +33,24 @@ __all__ = [
     "php_list",
     "required",
     "to_wire",
+    "tuple_of",
+    "union_of",
+    "write_list",
+    "write_map",
+    "write_record",
+    "write_yn",
 ]
 
 T = TypeVar("T")
 M = TypeVar("M", bound="Model")
 
-FieldSpec = tuple[str, str, Callable[[Any], Any], bool]
-"""How a model reads and writes one property: (attribute, wire name, reader, required)."""
+FieldSpec = tuple[str, str, Callable[[Any], Any], bool, "Callable[[Any], Any] | None"]
+"""How a model reads and writes one property: (attribute, wire name, reader, required, writer).
+
+The writer turns the attribute's value into JSON where `to_wire` alone would not (a "Y"/"N"
+boolean); None for every other property."""
+PatternSpec = tuple[str, "re.Pattern[str]", Callable[[Any], Any], "Callable[[Any], Any] | None"]
+"""Properties named by a pattern, kept in one dict attribute: (attribute, pattern, reader, writer)."""
 
 _TRUE = frozenset({"y", "yes", "true", "1"})
 _FALSE = frozenset({"n", "no", "false", "0", ""})
@@ -203,6 +215,103 @@ def dict_of(decode: Callable[[Any], T]) -> Callable[[Any], dict[str, T]]:
     return read
 
 
+Alternative = tuple[tuple[type, ...], Callable[[Any], Any]]
+"""One alternative of a union: the JSON types it takes as they are, and its reader."""
+
+
+def union_of(*alternatives: Alternative) -> Callable[[Any], Any]:
+    """A reader for a value of several types (`oneOf`/`anyOf`), in a documented order.
+
+    First the alternatives whose JSON type the value has exactly (a JSON boolean is no
+    integer), in the order the spec writes them; then every alternative leniently, in the same
+    order (so "5" is an integer only when no alternative is a string). The first reader that
+    takes the value wins.
+    """
+
+    def read(value: Any) -> Any:
+        exact = [r for kinds, r in alternatives if _is_exactly(value, kinds)]
+        for reader in (*exact, *(r for _, r in alternatives if r not in exact)):
+            try:
+                return reader(value)
+            except DecodeError:
+                continue
+        raise DecodeError(
+            f"matches none of the {len(alternatives)} forms the spec allows: {describe(value)}"
+        )
+
+    return read
+
+
+def discriminated(
+    name: str, readers: Mapping[str, Callable[[Any], Any]], fallback: Callable[[Any], Any]
+) -> Callable[[Any], Any]:
+    """A reader for a union of records told apart by the property `name` (a `discriminator`)."""
+
+    def read(value: Any) -> Any:
+        tag = value.get(name) if isinstance(value, dict) else None
+        reader = readers.get(str(tag)) if tag is not None else None
+        return reader(value) if reader is not None else fallback(value)
+
+    return read
+
+
+def _is_exactly(value: Any, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, kinds)
+
+
+def tuple_of(*readers: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]:
+    """A reader for a JSON array of a fixed length whose items each have their own type."""
+
+    def read(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list) or len(value) != len(readers):
+            raise DecodeError(f"expected an array of {len(readers)} items, got {describe(value)}")
+        items = []
+        for index, (reader, item) in enumerate(zip(readers, value, strict=True)):
+            try:
+                items.append(reader(item))
+            except DecodeError as exc:
+                raise exc.at(index) from None
+        return tuple(items)
+
+    return read
+
+
+def write_yn(value: Any) -> Any:
+    """The vendor's "Y"/"N" for a boolean (also for "Y"/"N" or 1/0 given as they are)."""
+    if value is None:
+        return None
+    return "Y" if as_bool(value) else "N"
+
+
+def write_list(write: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A writer for a sequence whose items `write` turns into JSON."""
+    return lambda value: None if value is None else [write(item) for item in value]
+
+
+def write_map(write: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A writer for a mapping whose values `write` turns into JSON."""
+    return lambda value: None if value is None else {str(k): write(v) for k, v in value.items()}
+
+
+def write_record(model: type[Model]) -> Callable[[Any], Any]:
+    """A writer for a record given as a model or as a plain mapping of wire names."""
+
+    def write(value: Any) -> Any:
+        if value is None or isinstance(value, Model):
+            return to_wire(value)
+        data = {str(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
+        if not isinstance(data, dict):
+            return to_wire(value)
+        for _, wire, _, _, writer in model._FIELDS:
+            if writer is not None and data.get(wire) is not None:
+                data[wire] = writer(data[wire])
+        return to_wire(data)
+
+    return write
+
+
 def required(data: Mapping[str, Any], key: str, decode: Callable[[Any], T]) -> T:
     """Read the property `key`, which the spec says is always present."""
     value = data.get(key)
@@ -241,6 +350,7 @@ class Model:
     """
 
     _FIELDS: ClassVar[tuple[FieldSpec, ...]] = ()
+    _PATTERNS: ClassVar[tuple[PatternSpec, ...]] = ()
     _WIRE_NAMES: ClassVar[frozenset[str]] = frozenset()
     _DEFAULTS: ClassVar[dict[str, Any] | None] = None
     extra_fields: dict[str, Any]
@@ -255,9 +365,9 @@ class Model:
         obj = as_object(data)
         fields = cls._FIELDS
         if not cls._WIRE_NAMES and fields:
-            cls._WIRE_NAMES = frozenset(wire for _, wire, _, _ in fields)
+            cls._WIRE_NAMES = frozenset(spec[1] for spec in fields)
         values: dict[str, Any] = {}
-        for attribute, wire, read, is_required in fields:
+        for attribute, wire, read, is_required, _ in fields:
             value = obj.get(wire)
             if value is None:
                 if is_required:
@@ -267,7 +377,10 @@ class Model:
                 values[attribute] = read(value)
             except DecodeError as exc:
                 raise exc.at(wire) from None
-        values["extra_fields"] = extra(obj, cls._WIRE_NAMES)
+        rest = extra(obj, cls._WIRE_NAMES)
+        if cls._PATTERNS:
+            rest = _read_patterns(cls._PATTERNS, rest, values)
+        values["extra_fields"] = rest
         # Filled in directly rather than through the frozen dataclass's __init__, which sets
         # each field by object.__setattr__; the values are already checked above.
         model = object.__new__(cls)
@@ -280,9 +393,23 @@ class Model:
     def _defaults(cls) -> dict[str, Any]:
         defaults: dict[str, Any] | None = cls.__dict__.get("_DEFAULTS")
         if defaults is None:
-            defaults = {name: None for name, _, _, required in cls._FIELDS if not required}
+            defaults = {spec[0]: None for spec in cls._FIELDS if not spec[3]}
             cls._DEFAULTS = defaults
+        if cls._PATTERNS:  # each model gets dicts of its own for its patterned properties
+            return {**defaults, **{spec[0]: {} for spec in cls._PATTERNS}}
         return defaults
+
+    def has(self, attribute: str) -> bool:
+        """True if the property behind `attribute` was in the JSON the model was read from.
+
+        `model.title is None` cannot tell an absent property from a null one; together with
+        this it can. A model made in Python has what is not None.
+        """
+        source = self.__dict__.get(_SOURCE)
+        wire = next((spec[1] for spec in self._FIELDS if spec[0] == attribute), None)
+        if wire is None:
+            raise AttributeError(f"{type(self).__name__} has no property {attribute!r}")
+        return wire in source if source is not None else getattr(self, attribute) is not None
 
     def to_dict(self) -> dict[str, Any]:
         """This model as JSON data.
@@ -295,13 +422,38 @@ class Model:
         if source is not None:
             return copy_json(source)  # type: ignore[no-any-return]
         data: dict[str, Any] = {}
-        for attribute, wire, _, is_required in self._FIELDS:
+        for attribute, wire, _, is_required, write in self._FIELDS:
             value = getattr(self, attribute)
             if value is not None or is_required:
-                data[wire] = to_wire(value)
+                data[wire] = (
+                    write(value) if write is not None and value is not None else to_wire(value)
+                )
+        for attribute, _, _, write in self._PATTERNS:
+            for key, value in getattr(self, attribute).items():
+                data[key] = (
+                    write(value) if write is not None and value is not None else to_wire(value)
+                )
         for key, value in self.extra_fields.items():
             data.setdefault(key, value)
         return data
+
+
+def _read_patterns(
+    patterns: tuple[PatternSpec, ...], rest: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    """Move the properties of `rest` a pattern names into their attributes; what is left over."""
+    left: dict[str, Any] = {}
+    for key, value in rest.items():
+        for attribute, pattern, read, _ in patterns:
+            if pattern.search(key):
+                try:
+                    values.setdefault(attribute, {})[key] = None if value is None else read(value)
+                except DecodeError as exc:
+                    raise exc.at(key) from None
+                break
+        else:
+            left[key] = value
+    return left
 
 
 _SOURCE = "_source"

@@ -118,7 +118,7 @@ class AsyncDeleteMessagesMethod:
         messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
     ) -> ImconnectorDeleteMessagesResponse:
-        """`Client.imconnector.delete_messages` (`imconnector.delete.messages`), awaited."""
+        """`client.imconnector.delete_messages` (`imconnector.delete.messages`), awaited."""
         return (
             await self.delete_messages_raw(
                 connector=connector,

@@ -51,12 +51,12 @@ class ResponseTime(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 ResponseTime._FIELDS = (
-    ("start", "start", _rt.as_float, False),
-    ("finish", "finish", _rt.as_float, False),
-    ("duration", "duration", _rt.as_float, False),
-    ("processing", "processing", _rt.as_float, False),
-    ("date_start", "date_start", _rt.as_str, False),
-    ("date_finish", "date_finish", _rt.as_str, False),
-    ("operating_reset_at", "operating_reset_at", _rt.as_int, False),
-    ("operating", "operating", _rt.as_float, False),
+    ("start", "start", _rt.as_float, False, None),
+    ("finish", "finish", _rt.as_float, False, None),
+    ("duration", "duration", _rt.as_float, False, None),
+    ("processing", "processing", _rt.as_float, False, None),
+    ("date_start", "date_start", _rt.as_str, False, None),
+    ("date_finish", "date_finish", _rt.as_str, False, None),
+    ("operating_reset_at", "operating_reset_at", _rt.as_int, False, None),
+    ("operating", "operating", _rt.as_float, False, None),
 )

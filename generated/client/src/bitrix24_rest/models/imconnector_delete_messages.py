@@ -201,45 +201,45 @@ class ImconnectorDeleteMessagesResult(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 DeletedMessage._FIELDS = (
-    ("id", "id", _rt.as_str, False),
-    ("date", "date", _rt.as_int, False),
-    ("text", "text", _rt.as_str, False),
-    ("files", "files", _rt.list_of(_rt.as_any), False),
+    ("id", "id", _rt.as_str, False, None),
+    ("date", "date", _rt.as_int, False, None),
+    ("text", "text", _rt.as_str, False, None),
+    ("files", "files", _rt.list_of(_rt.as_any), False, None),
 )
 DeletedMessageChat._FIELDS = (
-    ("id", "id", _rt.as_str, False),
-    ("description", "description", _rt.as_str, False),
+    ("id", "id", _rt.as_str, False, None),
+    ("description", "description", _rt.as_str, False, None),
 )
 DeleteMessagesData._FIELDS = (
-    ("result", "RESULT", _rt.list_of(DeleteMessagesItemResult.from_dict), False),
+    ("result", "RESULT", _rt.list_of(DeleteMessagesItemResult.from_dict), False, None),
 )
 DeleteMessagesItemResult._FIELDS = (
-    ("user", "user", _rt.as_str, False),
-    ("message", "message", DeletedMessage.from_dict, False),
-    ("chat", "chat", DeletedMessageChat.from_dict, False),
-    ("success", "SUCCESS", _rt.as_bool, True),
-    ("errors", "ERRORS", _rt.list_of(_rt.as_str), False),
+    ("user", "user", _rt.as_str, False, None),
+    ("message", "message", DeletedMessage.from_dict, False, None),
+    ("chat", "chat", DeletedMessageChat.from_dict, False, None),
+    ("success", "SUCCESS", _rt.as_bool, True, None),
+    ("errors", "ERRORS", _rt.list_of(_rt.as_str), False, None),
 )
-ExternalChat._FIELDS = (("id", "id", _rt.as_str, True),)
-ExternalMessage._FIELDS = (("id", "id", _rt.as_str, True),)
+ExternalChat._FIELDS = (("id", "id", _rt.as_str, True, None),)
+ExternalMessage._FIELDS = (("id", "id", _rt.as_str, True, None),)
 ExternalMessageRef._FIELDS = (
-    ("user", "user", ExternalUser.from_dict, True),
-    ("message", "message", ExternalMessage.from_dict, True),
-    ("chat", "chat", ExternalChat.from_dict, True),
+    ("user", "user", ExternalUser.from_dict, True, None),
+    ("message", "message", ExternalMessage.from_dict, True, None),
+    ("chat", "chat", ExternalChat.from_dict, True, None),
 )
-ExternalUser._FIELDS = (("id", "id", _rt.as_str, True),)
+ExternalUser._FIELDS = (("id", "id", _rt.as_str, True, None),)
 ImconnectorDeleteMessagesRequest._FIELDS = (
-    ("connector", "CONNECTOR", _rt.as_str, True),
-    ("line", "LINE", _rt.as_int, True),
-    ("messages", "MESSAGES", _rt.list_of(ExternalMessageRef.from_dict), True),
+    ("connector", "CONNECTOR", _rt.as_str, True, None),
+    ("line", "LINE", _rt.as_int, True, None),
+    ("messages", "MESSAGES", _rt.list_of(ExternalMessageRef.from_dict), True, None),
 )
 ImconnectorDeleteMessagesResponse._FIELDS = (
-    ("result", "result", ImconnectorDeleteMessagesResult.from_dict, True),
-    ("time", "time", ResponseTime.from_dict, False),
+    ("result", "result", ImconnectorDeleteMessagesResult.from_dict, True, None),
+    ("time", "time", ResponseTime.from_dict, False, None),
 )
 ImconnectorDeleteMessagesResult._FIELDS = (
-    ("success", "SUCCESS", _rt.as_bool, True),
-    ("data", "DATA", DeleteMessagesData.from_dict, False),
+    ("success", "SUCCESS", _rt.as_bool, True, None),
+    ("data", "DATA", DeleteMessagesData.from_dict, False, None),
 )
 
 

@@ -116,10 +116,25 @@ def compile_checker(schema: Mapping[str, Any]) -> Checker:
                 f"must be one of {', '.join(map(repr, choices))}" if v not in choices else None
             )
         )
-    item_checker = compile_checker(schema["items"]) if schema.get("items") else None
+    item_checker = (
+        compile_checker(schema["items"]) if isinstance(schema.get("items"), dict) else None
+    )
+    positions = tuple(compile_checker(sub) for sub in schema.get("prefixItems", ()))
+    closed = schema.get("items") is False
+    alternatives = tuple(compile_checker(sub) for sub in schema.get("anyOf", ()))
     required = tuple(schema.get("required", ()))
     properties = tuple(
         (name, compile_checker(sub)) for name, sub in schema.get("properties", {}).items() if sub
+    )
+    known = frozenset(schema.get("properties", {}))
+    patterns = tuple(
+        (re.compile(pattern), compile_checker(sub))
+        for pattern, sub in schema.get("patternProperties", {}).items()
+    )
+    others = (
+        compile_checker(schema["additionalProperties"])
+        if isinstance(schema.get("additionalProperties"), dict)
+        else None
     )
 
     def checker(value: Any, path: tuple[str | int, ...]) -> list[str]:
@@ -130,13 +145,22 @@ def compile_checker(schema: Mapping[str, Any]) -> Checker:
             return [
                 f"{format_path(path) or 'the request'}: expected {type_names}, got {describe(value)}"
             ]
+        if alternatives and all(alternative(value, path) for alternative in alternatives):
+            return [f"{format_path(path) or 'the request'}: matches none of the allowed forms"]
         problems = [broken for rule in rules if (broken := rule(value)) is not None]
         if problems:
             where = format_path(path) or "the request"
             problems = [f"{where}: {broken}" for broken in problems]
-        if item_checker is not None and isinstance(value, list):
-            for index, item in enumerate(value):
-                problems.extend(item_checker(item, (*path, index)))
+        if isinstance(value, list):
+            if positions:
+                if len(value) < len(positions) or (closed and len(value) > len(positions)):
+                    where = format_path(path) or "the request"
+                    problems.append(f"{where}: must have {len(positions)} items")
+                for index, (item, position) in enumerate(zip(value, positions, strict=False)):
+                    problems.extend(position(item, (*path, index)))
+            if item_checker is not None:
+                for index, item in enumerate(value[len(positions) :], start=len(positions)):
+                    problems.extend(item_checker(item, (*path, index)))
         if isinstance(value, dict):
             for name in required:
                 if value.get(name) is None:
@@ -144,6 +168,13 @@ def compile_checker(schema: Mapping[str, Any]) -> Checker:
             for name, property_checker in properties:
                 if value.get(name) is not None:
                     problems.extend(property_checker(value[name], (*path, name)))
+            if patterns or others is not None:
+                for name, item in value.items():
+                    if name in known or item is None:
+                        continue
+                    matched = [check for pattern, check in patterns if pattern.search(name)]
+                    for check in matched or ([others] if others is not None else []):
+                        problems.extend(check(item, (*path, name)))
         return problems
 
     return checker

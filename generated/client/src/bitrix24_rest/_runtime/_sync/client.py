@@ -29,6 +29,7 @@ from ..core import (
     RawResponse,
     check_context,
     decode,
+    error_body,
     error_code,
     excerpt,
     failure,
@@ -221,7 +222,8 @@ class BaseClient:
                 continue
             _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
             payload = parse_json(content)
-            if is_success(response.status_code, payload):
+            answer = error_body(endpoint, payload)  # the payload, or the error it carries inside
+            if is_success(response.status_code, answer):
                 return Exchange(
                     response.status_code,
                     response.headers,
@@ -230,7 +232,7 @@ class BaseClient:
                     attempt,
                     content,
                 )
-            code = error_code(payload)
+            code = error_code(answer)
             if code == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
                 self._refresh(generation)
                 refreshed = True
@@ -246,7 +248,7 @@ class BaseClient:
                 reset_in=None if until is None else until - time.time(),
             )
             if not verdict.retry:
-                raise failure(endpoint, response.status_code, payload, content, self._error_classes)
+                raise failure(endpoint, response.status_code, answer, content, self._error_classes)
             _log_retry(endpoint, verdict, retry, settings.retry)
             sleep(verdict.delay)
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["AsyncClient", "Client"]
 
 
-class Client(BaseClient):
+class Client(
+    BaseClient,
+):
     """A client for one Bitrix24 portal, safe to share between threads.
 
     The options are `BaseClient`'s; use it as a context manager, or call `close()`.
@@ -45,7 +47,9 @@ class Client(BaseClient):
         return ImMethods(self)
 
 
-class AsyncClient(AsyncBaseClient):
+class AsyncClient(
+    AsyncBaseClient,
+):
     """An asyncio client for one Bitrix24 portal; the same options as `Client`.
 
     Use it as an async context manager, or await `aclose()`.

@@ -25,6 +25,7 @@ PUBLIC_API = {
     "RawResponse": "core",
     "RetryPolicy": "retry",
     "TokenPair": "auth",
+    "file_argument": "files",
 }
 """The runtime's names the generated package exports at its top level, by the module defining each
 (besides the clients, from the generated `client`, and the exceptions, from `errors`)."""

@@ -42,6 +42,7 @@ __all__ = [
     "RawResponse",
     "check_context",
     "decode",
+    "error_body",
     "error_code",
     "excerpt",
     "failure",
@@ -79,6 +80,10 @@ class Endpoint(Generic[T]):
     contexts: tuple[str, ...]
     idempotent: bool
     item_results: ItemResultsSpec | None = None
+    writers: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    """How arguments are written where `to_wire` would not (a "Y"/"N" boolean), by wire name."""
+    errors_at: tuple[str, ...] | None = None
+    """Where an answer with HTTP 200 carries an error code of its own (`("result",)`), if it can."""
 
     @property
     def checker(self) -> checks.Checker:
@@ -163,7 +168,12 @@ def check_context(endpoint: Endpoint[Any], connection: Connection) -> None:
 
 def prepare_body(endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The JSON body for a call; arguments that break the spec raise `InvalidArgumentError`."""
-    body = {name: _rt.to_wire(value) for name, value in arguments.items() if value is not None}
+    writers = endpoint.writers
+    body = {
+        name: writers.get(name, _rt.to_wire)(value)
+        for name, value in arguments.items()
+        if value is not None
+    }
     problems = endpoint.checker(body, ())
     if problems:
         raise InvalidArgumentError(endpoint.method, problems)
@@ -210,6 +220,17 @@ def reset_at(payload: Any) -> float | None:
     except (ValueError, OverflowError):
         return None
     return moment if moment is not None and math.isfinite(moment) else None
+
+
+def error_body(endpoint: Endpoint[Any], payload: Any) -> Any:
+    """The part of an answer that says what went wrong: the answer itself, or, for a method whose
+    HTTP 200 answers carry an error inside (`errors_at`), that inner object when it holds a code."""
+    if endpoint.errors_at is None or error_code(payload) is not None:
+        return payload
+    inner = payload
+    for key in endpoint.errors_at:
+        inner = inner.get(key) if isinstance(inner, dict) else None
+    return inner if error_code(inner) is not None else payload
 
 
 def is_success(status: int, payload: Any) -> bool:

@@ -92,7 +92,7 @@ class AsyncDealGetMethod:
         fields: Sequence[str] | None = None,
         timeout: httpx.Timeout | float | None = None,
     ) -> CrmDealGetResponse:
-        """`Client.crm.deal_get` (`crm.deal.get`), awaited."""
+        """`client.crm.deal_get` (`crm.deal.get`), awaited."""
         return (
             await self.deal_get_raw(
                 id=id,

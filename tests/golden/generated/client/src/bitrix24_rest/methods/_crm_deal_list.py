@@ -73,7 +73,7 @@ class AsyncDealListMethod:
         *,
         timeout: httpx.Timeout | float | None = None,
     ) -> CrmDealListResponse:
-        """`Client.crm.deal_list` (`crm.deal.list`), awaited."""
+        """`client.crm.deal_list` (`crm.deal.list`), awaited."""
         return (
             await self.deal_list_raw(
                 timeout=timeout,

@@ -88,7 +88,7 @@ class AsyncMessageDeleteMethod:
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
     ) -> ImMessageDeleteResponse:
-        """`Client.im.message_delete` (`im.message.delete`), awaited."""
+        """`client.im.message_delete` (`im.message.delete`), awaited."""
         return (
             await self.message_delete_raw(
                 messages=messages,

@@ -29,6 +29,6 @@ class Money(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 Money._FIELDS = (
-    ("amount", "amount", _rt.as_float, True),
-    ("currency", "currency", _rt.as_str, False),
+    ("amount", "amount", _rt.as_float, True, None),
+    ("currency", "currency", _rt.as_str, False, None),
 )

@@ -63,16 +63,18 @@ class CrmDealGetResponseResult(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 CrmDealGetRequest._FIELDS = (
-    ("id", "id", _rt.as_int, True),
-    ("fields", "fields", _rt.list_of(_rt.as_str), False),
+    ("id", "id", _rt.as_int, True, None),
+    ("fields", "fields", _rt.list_of(_rt.as_str), False, None),
 )
-CrmDealGetResponse._FIELDS = (("result", "result", CrmDealGetResponseResult.from_dict, False),)
+CrmDealGetResponse._FIELDS = (
+    ("result", "result", CrmDealGetResponseResult.from_dict, False, None),
+)
 CrmDealGetResponseResult._FIELDS = (
-    ("id", "ID", _rt.as_str, False),
-    ("title", "TITLE", _rt.as_str, False),
-    ("price", "PRICE", Money.from_dict, False),
-    ("labels", "LABELS", _rt.dict_of(_rt.or_none(_rt.as_str)), False),
-    ("scores", "SCORES", _rt.list_of(_rt.or_none(_rt.as_int)), False),
+    ("id", "ID", _rt.as_str, False, None),
+    ("title", "TITLE", _rt.as_str, False, None),
+    ("price", "PRICE", Money.from_dict, False, None),
+    ("labels", "LABELS", _rt.dict_of(_rt.or_none(_rt.as_str)), False, None),
+    ("scores", "SCORES", _rt.list_of(_rt.or_none(_rt.as_int)), False, None),
 )
 
 

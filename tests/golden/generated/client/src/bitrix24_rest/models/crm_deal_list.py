@@ -45,12 +45,12 @@ class CrmDealListResponseResultItem(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 CrmDealListResponse._FIELDS = (
-    ("result", "result", _rt.list_of(CrmDealListResponseResultItem.from_dict), False),
-    ("total", "total", _rt.as_int, False),
+    ("result", "result", _rt.list_of(CrmDealListResponseResultItem.from_dict), False, None),
+    ("total", "total", _rt.as_int, False, None),
 )
 CrmDealListResponseResultItem._FIELDS = (
-    ("id", "ID", _rt.as_str, False),
-    ("price", "PRICE", Money.from_dict, False),
+    ("id", "ID", _rt.as_str, False, None),
+    ("price", "PRICE", Money.from_dict, False, None),
 )
 
 

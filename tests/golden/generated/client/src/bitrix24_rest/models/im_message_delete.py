@@ -78,19 +78,25 @@ class ImMessageDeleteResponseResultResultItem(_rt.Model):
 # How each model's properties are read and written: (attribute, wire name, reader, required).
 # Set after the classes so that a reader may name any model of the module.
 ImMessageDeleteRequest._FIELDS = (
-    ("messages", "MESSAGES", _rt.list_of(ImMessageDeleteRequestMessagesItem.from_dict), True),
+    ("messages", "MESSAGES", _rt.list_of(ImMessageDeleteRequestMessagesItem.from_dict), True, None),
 )
-ImMessageDeleteRequestMessagesItem._FIELDS = (("id", "id", _rt.as_str, True),)
+ImMessageDeleteRequestMessagesItem._FIELDS = (("id", "id", _rt.as_str, True, None),)
 ImMessageDeleteResponse._FIELDS = (
-    ("result", "result", ImMessageDeleteResponseResult.from_dict, False),
+    ("result", "result", ImMessageDeleteResponseResult.from_dict, False, None),
 )
 ImMessageDeleteResponseResult._FIELDS = (
-    ("result", "RESULT", _rt.list_of(ImMessageDeleteResponseResultResultItem.from_dict), False),
+    (
+        "result",
+        "RESULT",
+        _rt.list_of(ImMessageDeleteResponseResultResultItem.from_dict),
+        False,
+        None,
+    ),
 )
 ImMessageDeleteResponseResultResultItem._FIELDS = (
-    ("id", "id", _rt.as_str, False),
-    ("success", "SUCCESS", _rt.as_bool, False),
-    ("errors", "ERRORS", _rt.list_of(_rt.as_str), False),
+    ("id", "id", _rt.as_str, False, None),
+    ("success", "SUCCESS", _rt.as_bool, False, None),
+    ("errors", "ERRORS", _rt.list_of(_rt.as_str), False, None),
 )
 
 
