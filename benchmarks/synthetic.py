@@ -1,4 +1,8 @@
-"""Synthetic specs for the scale benchmarks: N renamed copies of the one method in `spec/`.
+"""Synthetic specs for the scale benchmarks: N renamed copies of one method of `spec/`.
+
+The copied method is `imconnector.delete.messages` (`TEMPLATE_METHOD`), the first method of the
+spec, so figures stay comparable with runs made when it was the only one; it takes every
+extension the generator has (item results, contexts, idempotency, errors by `$ref`).
 
 Copy number 12 of `imconnector.delete.messages` becomes the method `bench.op0012.delete`
 (path `/bench.op0012.delete`, the same operationId) and every schema under its
@@ -42,6 +46,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPEC_DIR = PROJECT_ROOT / "spec"
 COMMON_FILE_NAME = "common.yaml"
+TEMPLATE_METHOD = "imconnector.delete.messages"
 PLACEHOLDER = "XBENCHNUMX"
 """Stands for the copy's number in the serialised template; must not occur in the spec."""
 NUMBER_WIDTH = 4
@@ -73,11 +78,14 @@ def load_yaml(path: Path) -> JsonValue:
 
 
 def find_method_file(spec_dir: Path) -> Path:
-    """The one method file of `spec_dir` (every YAML file but `common.yaml`)."""
+    """The method file to copy: `TEMPLATE_METHOD`'s, or the only method file of `spec_dir`."""
+    named = spec_dir / f"{TEMPLATE_METHOD}.yaml"
+    if named.is_file():
+        return named
     methods = sorted(p for p in spec_dir.glob("*.yaml") if p.name != COMMON_FILE_NAME)
     if len(methods) != 1:
         names = ", ".join(p.name for p in methods) or "none"
-        raise ValueError(f"{spec_dir}: expected exactly one method file to copy, found {names}")
+        raise ValueError(f"{spec_dir}: no {named.name}, and not exactly one method file to copy: {names}")
     return methods[0]
 
 

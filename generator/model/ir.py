@@ -59,7 +59,7 @@ class TypeExpr:
             return True
         if self.record and self.record not in seen:
             record = records.get(self.record)
-            if record and any(f.type.has_yn(records, seen | {self.record}) for f in record.fields):
+            if record and any(t.has_yn(records, seen | {self.record}) for t in record.types()):
                 return True
         return any(t.has_yn(records, seen) for t in (*((self.item,) if self.item else ()), *self.members))
 
@@ -126,6 +126,10 @@ class Record:
     """The spec file that defines it (machine-independent name)."""
     shared: bool
     """True if it is defined in a file of shared components, or used by several methods."""
+
+    def types(self) -> tuple[TypeExpr, ...]:
+        """The types of its properties: named ones first, then those of its patterns."""
+        return (*(f.type for f in self.fields), *(f.type for f in self.pattern_fields))
 
 
 @dataclass(frozen=True)
@@ -270,6 +274,6 @@ class Api:
             if name in order or name not in by_name:
                 continue
             order.append(name)
-            for f in by_name[name].fields:
-                queue.extend(sorted(f.type.records()))
+            for type_expr in by_name[name].types():
+                queue.extend(sorted(type_expr.records()))
         return tuple(by_name[n] for n in order)

@@ -127,7 +127,7 @@ class SchemaReader:
         if not isinstance(items, list) or not items or schema.get("items", False) is not False:
             self.reader.problem(
                 location.child("prefixItems"),
-                "unsupported construct: a tuple needs prefixItems and `items: false` (no further items)",
+                "unsupported construct: a tuple needs prefixItems, and `items: false` or no `items` (no further typed items)",
             )
             return ANY
         members = tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from generator.model.ir import Example, Operation
+from generator.model.ir import Example, Field, JsonValue, Operation
 
 EXAMPLE_PORTAL = "example.bitrix24.com"
 
@@ -17,13 +17,20 @@ def python_call(op: Operation, package: str, example: Example) -> str:
         "",
         f'with Client("{EXAMPLE_PORTAL}", access_token="...") as client:',
         f"    result = {op.call_path}(",
-        *(f"        {f.name}={sent[f.wire_name]!r}," for f in op.params if f.wire_name in sent),
+        *(f"        {f.name}={_python_value(f, sent[f.wire_name])!r}," for f in op.params if f.wire_name in sent),
         "    )",
     ]
     if op.item_results:
         shown = op.item_results.errors_attribute or op.item_results.success_attribute
         lines += ["    for item in result.failed:", f'        print("not processed:", item.{shown})']
     return "\n".join(lines)
+
+
+def _python_value(f: Field, value: JsonValue) -> JsonValue:
+    """An argument's example value as Python code passes it: a "Y"/"N" boolean as `True`/`False`."""
+    if f.type.yn and isinstance(value, str) and value.upper() in ("Y", "N"):
+        return value.upper() == "Y"
+    return value
 
 
 def curl_call(op: Operation, example: Example) -> str:

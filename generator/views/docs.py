@@ -223,14 +223,16 @@ def _table(record: Record) -> DocTable:
 
 
 def _row(f: Field) -> DocRow:
-    rules = constraint_labels(f.constraints)
-    described = f.description + (f" ({', '.join(rules)})" if rules else "")
+    rules = [text.markdown_cell(rule) for rule in constraint_labels(f.constraints, pattern=False)]
+    if f.constraints.pattern is not None:
+        rules.append("matches " + text.markdown_code_cell(f.constraints.pattern))
+    described = MdCell(text.markdown_cell(f.description) + (f" ({', '.join(rules)})" if rules else ""))
     return DocRow(
         wire_name=cell(f.wire_name),
         name=Identifier(f.name),
         type=cell(type_label(f.type) + (" or null" if f.nullable else "")),
         required=f.required,
-        description=cell(described),
+        description=described,
     )
 
 

@@ -30,8 +30,8 @@ def type_label(t: TypeExpr) -> str:
     return t.kind
 
 
-def constraint_labels(c: Constraints) -> tuple[str, ...]:
-    """The rules of a value, one phrase each."""
+def constraint_labels(c: Constraints, *, pattern: bool = True) -> tuple[str, ...]:
+    """The rules of a value, one phrase each (without the pattern's when `pattern` is false)."""
     labels = []
     if c.non_empty:
         labels.append("must not be empty")
@@ -44,7 +44,7 @@ def constraint_labels(c: Constraints) -> tuple[str, ...]:
         (c.maximum, "at most {}"),
         (c.exclusive_minimum, "more than {}"),
         (c.exclusive_maximum, "less than {}"),
-        (c.pattern, "matches `{}`"),
+        (c.pattern if pattern else None, "matches `{}`"),
     )
     labels.extend(label.format(value) for value, label in pairs if value is not None)
     return tuple(labels)

@@ -231,7 +231,7 @@ def _operation(op: Operation, package: str, homes: dict[str, str], records: dict
     returns = type_label(op.response)
     if outcomes:
         returns += "; `.failed` lists the items the portal did not process (HTTP 200 with partial failure)"
-    exceptions = ", ".join(sorted({e.exception for e in op.errors})) + "."
+    exceptions = ", ".join(sorted({e.exception for e in op.errors})) + "." if op.errors else ""
     return PyOperation(
         method=Identifier(op.method),
         method_literal=PyLiteral.of(op.method),
@@ -301,7 +301,7 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
     for module in (*names, *(op.module for op in api.operations)):
         records = tuple(records_of.get(module, ()))
         ops = tuple(ops_of.get(module, ()))
-        mentioned = {n for r in records for f in r.fields for n in f.type.records()}
+        mentioned = {n for r in records for t in r.types() for n in t.records()}
         mentioned |= {
             n for op in ops for n in (op.response.records() + ((op.request_record,) if op.request_record else ()))
         }

@@ -91,7 +91,9 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, list[str]]) 
         "errors": [
             {
                 "status": e.status or 200,
-                "body": {"error": e.code, "error_description": e.message},
+                "code": e.code,
+                "description": e.message,
+                "body": _error_body(e.code, e.message, op.errors_at if not e.status else None),
                 "exception": e.exception,
                 "groups": groups[e.exception],
             }
@@ -100,6 +102,14 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, list[str]]) 
         "failure": failure.value if failure else None,
         "missing_or_empty": missing,
     }
+
+
+def _error_body(code: str, message: str, at: tuple[str, ...] | None) -> JsonValue:
+    """The answer of a documented error: where the method carries it inside HTTP 200, there."""
+    body: JsonValue = {"error": code, "error_description": message}
+    for key in reversed(at or ()):
+        body = {key: body}
+    return body
 
 
 def _operation(op: Operation, package: str, facts: RuntimeFacts, groups: dict[str, list[str]]) -> TestOperation:

@@ -63,6 +63,18 @@ def markdown_cell(text: str) -> str:
     )
 
 
+def markdown_code_cell(code: str) -> str:
+    """`code` as a code span inside a Markdown table cell: shown exactly as it is.
+
+    A code span shows backslashes and entities literally, so only the table's pipe is escaped
+    (GFM unescapes it inside the span), and the fence is longer than any backtick run inside.
+    """
+    line = one_line(code).replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", line)), default=0) + 1)
+    pad = " " if line.startswith("`") or line.endswith("`") else ""
+    return f"{fence}{pad}{line}{pad}{fence}"
+
+
 @functools.lru_cache(maxsize=65536)
 def markdown_text(text: str) -> str:
     """Prose for a Markdown page: paragraphs kept, raw HTML neutralised."""

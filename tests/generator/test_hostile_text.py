@@ -46,6 +46,7 @@ from generator.pipeline import generate
 from generator.problems import SpecError
 from generator.render import RenderedFile
 from generator.runtime_facts import runtime_facts
+from generator.views.text import markdown_code_cell
 from tests.support import RESERVED_CLASSES
 
 CONFIG = load_config(PROJECT_ROOT / "pyproject.toml")
@@ -1117,3 +1118,15 @@ def test_a_method_named_like_the_raw_twin_of_another_is_refused(tmp_path: Path) 
     (tmp_path / "spec" / "crm.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
     with pytest.raises(SpecError, match="get_raw"):
         generate(tmp_path / "spec", CONFIG)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "cell"),
+    [
+        (r"^[^\x5B&<>]*$", r"`^[^\x5B&<>]*$`"),
+        ("a|b", r"`a\|b`"),
+        ("`x`", "`` `x` ``"),
+    ],
+)
+def test_a_pattern_in_a_docs_table_is_a_code_span_shown_exactly_as_written(pattern: str, cell: str) -> None:
+    assert markdown_code_cell(pattern) == cell

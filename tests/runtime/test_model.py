@@ -376,3 +376,16 @@ def test_a_model_made_in_python_gives_its_values_in_json_form() -> None:
     made = Message(id=1477, read=True, chat=Chat(id="5"))
     assert made.to_dict() == {"ID": 1477, "IS_READ": True, "CHAT": {"ID": "5"}}
     assert dataclasses.replace(Message.from_dict({"ID": "1"}), id=2).to_dict() == {"ID": 2}
+
+
+@pytest.mark.parametrize(
+    ("writer", "value"),
+    [
+        (model.write_yn, "maybe"),
+        (model.write_yn, 5),
+        (model.write_list(model.write_yn), 7),
+        (model.write_map(model.write_yn), ["Y"]),
+    ],
+)
+def test_a_writer_passes_a_value_of_the_wrong_shape_on_unchanged_for_the_request_check(writer: Any, value: Any) -> None:
+    assert writer(value) == value

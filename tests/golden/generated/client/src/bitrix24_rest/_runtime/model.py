@@ -278,21 +278,40 @@ def tuple_of(*readers: Callable[[Any], Any]) -> Callable[[Any], tuple[Any, ...]]
     return read
 
 
+# Writers never raise: a value of the wrong shape is passed on as it is, and the request check
+# that follows reports it with its path, as an `InvalidArgumentError`.
+
+
 def write_yn(value: Any) -> Any:
     """The vendor's "Y"/"N" for a boolean (also for "Y"/"N" or 1/0 given as they are)."""
     if value is None:
         return None
-    return "Y" if as_bool(value) else "N"
+    try:
+        return "Y" if as_bool(value) else "N"
+    except DecodeError:
+        return value
 
 
 def write_list(write: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A writer for a sequence whose items `write` turns into JSON."""
-    return lambda value: None if value is None else [write(item) for item in value]
+
+    def write_items(value: Any) -> Any:
+        if isinstance(value, (list, tuple)):
+            return [write(item) for item in value]
+        return value
+
+    return write_items
 
 
 def write_map(write: Callable[[Any], Any]) -> Callable[[Any], Any]:
     """A writer for a mapping whose values `write` turns into JSON."""
-    return lambda value: None if value is None else {str(k): write(v) for k, v in value.items()}
+
+    def write_values(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {str(k): write(v) for k, v in value.items()}
+        return value
+
+    return write_values
 
 
 def write_record(model: type[Model]) -> Callable[[Any], Any]:

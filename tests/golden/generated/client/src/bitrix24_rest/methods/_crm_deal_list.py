@@ -39,8 +39,7 @@ class DealListMethod:
         Raises:
             InvalidArgumentError: arguments break the spec (nothing was sent).
             ConfigurationError: the client's auth context cannot call this method.
-            ApiError: the portal answered an error code; documented:
-                .
+            ApiError: the portal answered an error code (the spec documents none).
             TransportError: no answer (connection failed or timed out).
             UnexpectedResponseError: an answer the spec does not describe.
         """
