@@ -109,9 +109,14 @@ def _constant(tree: ast.Module, name: str) -> Any:
 
 
 def _class_members(trees: dict[str, ast.Module], module: str, cls: str) -> set[str]:
+    """The names `cls` defines, and those of its bases defined anywhere in the runtime."""
     for node in trees[module].body:
         if isinstance(node, ast.ClassDef) and node.name == cls:
             members: set[str] = set()
+            for base in node.bases:
+                home = next((m for m, tree in trees.items() if _defines_class(tree, base)), None)
+                if home is not None and isinstance(base, ast.Name):
+                    members |= _class_members(trees, home, base.id)
             for item in node.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
                     members.add(item.name)
@@ -137,3 +142,9 @@ def _import(folder: Path, name: str) -> types.ModuleType:
         sys.modules[PACKAGE] = package
         spec.loader.exec_module(package)
     return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def _defines_class(tree: ast.Module, base: ast.expr) -> bool:
+    return isinstance(base, ast.Name) and any(
+        isinstance(node, ast.ClassDef) and node.name == base.id for node in tree.body
+    )

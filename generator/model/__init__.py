@@ -98,7 +98,7 @@ def _operation(
         params=request.params,
         request_record=request.record,
         response=response.type,
-        errors=tuple(case.named(names) for case in cases),
+        errors=tuple(case.named(names, facts) for case in cases),
         request_examples=request.examples,
         response_examples=response.examples,
         item_results=outcomes,

@@ -26,9 +26,14 @@ class DocumentedError(NamedTuple):
     when: str
     system: bool
 
-    def named(self, names: dict[str, str]) -> ErrorCase:
-        """The case, with its exception class from `names` (by lower-cased code)."""
-        return ErrorCase(self.status, self.code, self.message, self.when, names[self.code.lower()], self.system)
+    def named(self, names: dict[str, str], facts: RuntimeFacts) -> ErrorCase:
+        """The case, with its exception class from `names` (by lower-cased code).
+
+        An empty code (some pages document `"error": ""`) has no class of its own: the group of
+        its status is raised.
+        """
+        exception = names[self.code.lower()] if self.code else facts.group_for_status(self.status).__name__
+        return ErrorCase(self.status, self.code, self.message, self.when, exception, self.system)
 
 
 def error_cases(
@@ -88,9 +93,9 @@ def _cases(
         if at is not None and not is_error_example(value):  # the error inside the answer
             value = error_inside(value, at)
         code = value.get("error") if isinstance(value, dict) else None
-        if not isinstance(value, dict) or not isinstance(code, str) or not code:
+        if not isinstance(value, dict) or not isinstance(code, str) or (not code and (only_errors or status is None)):
             if not only_errors:
-                reader.problem(example_location, "error example has no 'error' code in its value")
+                reader.problem(example_location, "error example has no 'error' code (a string) in its value")
             continue
         message = value.get("error_description")
         when = example.get("summary") or example.get("description")
@@ -116,7 +121,7 @@ def exception_names(codes: Iterable[str], facts: RuntimeFacts) -> dict[str, str]
     prefix stripped keeps the short name, the other keeps its prefix (`ErrorNotFoundError`).
     Names the runtime's own exceptions have are never taken.
     """
-    folded = {code.lower(): code for code in codes}
+    folded = {code.lower(): code for code in codes if code}
     names: dict[str, str] = {}
     taken: set[str] = set(facts.exception_names)
     for key in sorted(folded, key=lambda c: (c.startswith("error_"), c)):
@@ -152,7 +157,8 @@ def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tup
     by_code: dict[str, list[ErrorCase]] = {}
     for op in operations:
         for case in op.errors:
-            by_code.setdefault(case.code.lower(), []).append(case)
+            if case.code:  # an empty code raises its status group: no class of its own
+                by_code.setdefault(case.code.lower(), []).append(case)
     classes = []
     for folded in sorted(by_code):
         cases = by_code[folded]

@@ -15,6 +15,8 @@ from generator.runtime_facts import RuntimeFacts
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CONTEXTS: tuple[Context, ...] = ("application", "webhook")
+TWIN_SUFFIXES = ("", "_raw", "_command")
+"""A method's function, and its twins: with the HTTP answers, and as a batch command."""
 SAFE_OPERATION_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 
@@ -140,17 +142,17 @@ def _check_unique(reader: SpecReader, sites: list[OperationSite]) -> None:
     # A method without a dot is a client attribute, as a namespace is: the two may not meet.
     namespaces = {site.namespace: site for site in sites if site.namespace}
     for site in sites:
-        for name in (site.function, site.function + "_raw") if not site.namespace else ():
+        for name in (site.function + suffix for suffix in TWIN_SUFFIXES) if not site.namespace else ():
             if name in namespaces:
                 reader.problem(
                     site.location,
                     f"method '{site.method}' becomes client.{name}, the attribute of the methods "
                     f"'{namespaces[name].namespace}.*' (such as {namespaces[name].method})",
                 )
-    # Each method is also reached as <function>_raw: that name must not be another method's.
+    # Each method is also reached as <function>_raw and <function>_command: no other method's names.
     seen: dict[tuple[str, str], OperationSite] = {}
     for site in sites:
-        for key in ((site.namespace, site.function), (site.namespace, site.function + "_raw")):
+        for key in ((site.namespace, site.function + suffix) for suffix in TWIN_SUFFIXES):
             if key in seen and seen[key].method != site.method:
                 reader.problem(
                     site.location,

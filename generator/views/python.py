@@ -68,6 +68,7 @@ class PyOperation:
     call_path: Identifier
     """How a user reaches it: `client.imconnector.delete_messages`, `client.profile`."""
     raw_function: Identifier
+    command_function: Identifier
     module: Identifier
     method_module: Identifier
     mixin_name: Identifier
@@ -117,6 +118,8 @@ class PyNamespace:
     operations: tuple[PyOperation, ...]
     method_modules_import: PyCode
     """The import of the method modules whose classes the namespace mixes in."""
+    type_import: PyCode
+    """The import of its two classes, for the client's annotations."""
     sources: tuple[str, ...]
 
 
@@ -170,6 +173,11 @@ class PyApi:
     """The same as import statements, one per runtime module."""
     sources: tuple[str, ...]
 
+    @property
+    def has_models(self) -> bool:
+        """True when some module defines models (the models package then imports them)."""
+        return any(m.models for m in self.modules)
+
 
 def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
     """The client target's view of `api`."""
@@ -195,6 +203,9 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
                 async_class_name=Identifier("Async" + _pascal(ns.name) + "Methods"),
                 operations=tuple(by_method[op.method] for op in ns.operations),
                 method_modules_import=PyCode(import_line(".", ("_" + op.module for op in ns.operations))),
+                type_import=PyCode(
+                    import_line(f".methods.{ns.name}", (f"Async{_pascal(ns.name)}Methods", f"{_pascal(ns.name)}Methods"))
+                ),
                 sources=tuple(sorted({op.source for op in ns.operations})),
             )
             for ns in api.namespaces
@@ -244,6 +255,7 @@ def _operation(op: Operation, package: str, homes: dict[str, str], records: dict
         function=Identifier(op.function),
         call_path=Identifier(op.call_path),
         raw_function=Identifier(op.function + "_raw"),
+        command_function=Identifier(op.function + "_command"),
         module=Identifier(op.module),
         method_module=Identifier("_" + op.module),
         mixin_name=Identifier(_pascal(op.function) + "Method"),
@@ -321,7 +333,7 @@ def _modules(api: Api, homes: dict[str, str], by_method: dict[str, PyOperation])
                 sources=tuple(sorted({r.source for r in records} | {op.source for op in ops})),
             )
         )
-    return tuple(modules)
+    return tuple(sorted(modules, key=lambda m: str(m.name)))  # isort's order of `from .x import`
 
 
 def _error_class(e: ErrorClass) -> PyErrorClass:

@@ -276,7 +276,7 @@ def test_server_errors_are_not_retried_for_a_method_not_safe_to_repeat(portal: F
     unsafe = dataclasses.replace(IMCONNECTOR_DELETE_MESSAGES, idempotent=False)
     arguments = {"CONNECTOR": DEFAULT_CONNECTOR, "LINE": DEFAULT_LINE, "MESSAGES": messages}
     with make_client(portal) as client, pytest.raises(errors.InternalServerError) as raised:
-        client.call(unsafe, arguments)
+        client.call_endpoint(unsafe, arguments)
     remember(raised.value)
     assert statuses(portal) == [500]
 

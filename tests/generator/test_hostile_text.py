@@ -627,7 +627,7 @@ METHOD_WORDS = st.one_of(
     st.sampled_from(
         [
             *("class", "import", "list", "type", "self", "none", "def", "async", "get", "raw", "items", "models"),
-            *("errors", "client", "call", "call_raw", "close", "aclose", "tokens"),  # the last five: Client's own
+            *("errors", "client", "call", "call_endpoint", "call_batch", "close", "aclose", "tokens"),  # Client's own
         ]
     ),
 )
@@ -931,11 +931,11 @@ with Client(
         if isinstance(member, property) and type(getattr(client, name)).__name__.endswith("Methods")
     ]
     assert len(namespaces) == 1, namespaces
-    if case["namespace"] not in ("call", "call_raw", "close", "aclose", "tokens"):
+    if case["namespace"] not in ("call", "call_endpoint", "call_batch", "close", "aclose", "tokens"):
         assert namespaces == [case["namespace"]], namespaces
     result = getattr(getattr(client, namespaces[0]), case["function"])(**case["arguments"])
     # The client's own API is still there, whatever the namespaces are called.
-    assert callable(client.call) and callable(client.call_raw) and callable(client.close)
+    assert callable(client.call) and callable(client.call_endpoint) and callable(client.close)
     assert type(client.tokens).__name__ == "TokenPair", type(client.tokens)
 assert result == getattr(models, case["response_model"]).from_dict(case["response"]), result
 body = sent[0]

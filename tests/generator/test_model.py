@@ -174,7 +174,7 @@ def test_an_error_example_without_an_error_code_is_a_problem(tmp_path: Path, con
     examples = {
         "GOOD": {"value": {"error": "GOOD", "error_description": "fine"}},
         "NO_CODE": {"value": {"error_description": "Something failed"}},
-        "EMPTY_CODE": {"value": {"error": "", "error_description": "Something failed"}},
+        "NUMBER_CODE": {"value": {"error": 100, "error_description": "Something failed"}},
         "NOT_AN_OBJECT": {"value": "Something failed"},
     }
     op = operation(responses={"200": SUCCESS, "400": error_response(examples)})
@@ -182,9 +182,18 @@ def test_an_error_example_without_an_error_code_is_a_problem(tmp_path: Path, con
 
     media = "/paths/~1crm.item.get/post/responses/400/content/application~1json"
     assert sorted(p.pointer or "" for p in problems) == [
-        f"{media}/examples/{name}" for name in ("EMPTY_CODE", "NOT_AN_OBJECT", "NO_CODE")
+        f"{media}/examples/{name}" for name in ("NOT_AN_OBJECT", "NO_CODE", "NUMBER_CODE")
     ]
-    assert {p.message for p in problems} == {"error example has no 'error' code in its value"}
+    assert {p.message for p in problems} == {"error example has no 'error' code (a string) in its value"}
+
+
+def test_an_empty_error_code_at_a_status_raises_that_status_group_and_makes_no_class(tmp_path: Path, config: Config) -> None:
+    examples = {"NOT_FOUND": {"value": {"error": "", "error_description": "Not found"}}}
+    op = operation(responses={"200": SUCCESS, "400": error_response(examples)})
+    api = built(tmp_path, config, {"api.yaml": spec_file({"/crm.deal.get": op})})
+
+    assert [(e.status, e.code, e.exception) for e in only_operation(api).errors] == [(400, "", "BadRequestError")]
+    assert api.error_classes == ()
 
 
 # -- schemas ---------------------------------------------------------------------------------------

@@ -169,18 +169,18 @@ class Driver:
             Client(transport=transport, **options) if flavour == "sync" else AsyncClient(transport=transport, **options)
         )
 
-    def call_raw(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+    def call_endpoint_raw(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
         if isinstance(self.client, Client):
-            return self.client.call_raw(endpoint, arguments or {}, **kw)
-        return asyncio.run(self.client.call_raw(endpoint, arguments or {}, **kw))
+            return self.client.call_endpoint_raw(endpoint, arguments or {}, **kw)
+        return asyncio.run(self.client.call_endpoint_raw(endpoint, arguments or {}, **kw))
 
-    def call(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
-        return self.call_raw(endpoint, arguments, **kw).result
+    def call_endpoint(self, endpoint: Endpoint[Any], arguments: Mapping[str, Any] | None = None, **kw: Any) -> Any:
+        return self.call_endpoint_raw(endpoint, arguments, **kw).result
 
     def fails(self, kind: type[Exception], endpoint: Endpoint[Any], arguments: Mapping[str, Any] | None = None) -> Any:
         """The exception of `kind` the call raises (its texts join the leak check)."""
         with pytest.raises(kind) as caught:
-            self.call(endpoint, arguments)
+            self.call_endpoint(endpoint, arguments)
         remember(caught.value)
         return caught.value
 
@@ -234,12 +234,12 @@ def connect(request: pytest.FixtureRequest) -> Iterator[Connect]:
 
 
 def test_a_call_returns_the_decoded_result(connect: Connect) -> None:
-    assert connect(FakePortal(ok("Ann"))).call(PROFILE, {"ID": 1}) == "Ann"
+    assert connect(FakePortal(ok("Ann"))).call_endpoint(PROFILE, {"ID": 1}) == "Ann"
 
 
 def test_a_call_is_a_json_post_to_the_methods_url(connect: Connect) -> None:
     portal = FakePortal(ok())
-    connect(portal).call(PROFILE, {"ID": 1})
+    connect(portal).call_endpoint(PROFILE, {"ID": 1})
     request = portal.requests[0]
     assert (request.method, str(request.url), request.headers["content-type"]) == (
         "POST",
@@ -250,19 +250,19 @@ def test_a_call_is_a_json_post_to_the_methods_url(connect: Connect) -> None:
 
 def test_an_application_call_carries_the_arguments_and_the_access_token(connect: Connect) -> None:
     portal = FakePortal(ok())
-    connect(portal).call(PROFILE, {"ID": 1, "FILTER": None})
+    connect(portal).call_endpoint(PROFILE, {"ID": 1, "FILTER": None})
     assert portal.bodies() == [{"ID": 1, "auth": ACCESS}]
 
 
 def test_a_webhook_call_goes_to_the_webhook_url_without_an_auth_argument(connect: Connect) -> None:
     portal = FakePortal(ok())
-    connect(portal, webhook_options()).call(PROFILE, {"ID": 1})
+    connect(portal, webhook_options()).call_endpoint(PROFILE, {"ID": 1})
     assert (str(portal.requests[0].url), portal.bodies()) == (f"{WEBHOOK_URL}profile", [{"ID": 1}])
 
 
 def test_call_raw_gives_the_http_answer_with_the_result(connect: Connect) -> None:
     answer = httpx.Response(200, json={"result": "Ann", "time": {"start": 1}}, headers={"x-request-id": "r1"})
-    raw = connect(FakePortal(answer)).call_raw(PROFILE)
+    raw = connect(FakePortal(answer)).call_endpoint_raw(PROFILE)
     assert isinstance(raw, RawResponse) and (raw.result, raw.status_code, raw.headers["x-request-id"], raw.json) == (
         "Ann",
         200,
@@ -273,14 +273,14 @@ def test_call_raw_gives_the_http_answer_with_the_result(connect: Connect) -> Non
 
 def test_a_per_call_timeout_reaches_the_request(connect: Connect) -> None:
     portal = FakePortal(ok())
-    connect(portal).call(PROFILE, timeout=1.5)
+    connect(portal).call_endpoint(PROFILE, timeout=1.5)
     assert portal.requests[0].extensions["timeout"] == {"connect": 1.5, "read": 1.5, "write": 1.5, "pool": 1.5}
 
 
 def test_a_compressed_answer_is_decompressed(connect: Connect) -> None:
     body = gzip.compress(json.dumps({"result": "zipped"}).encode())
     answer = httpx.Response(200, headers={"content-encoding": "gzip"}, stream=httpx.ByteStream(body))
-    assert connect(FakePortal(answer)).call(PROFILE) == "zipped"
+    assert connect(FakePortal(answer)).call_endpoint(PROFILE) == "zipped"
 
 
 # --- refused before sending -----------------------------------------------------------------
@@ -303,13 +303,13 @@ def test_an_application_only_method_is_refused_through_a_webhook_before_sending(
 
 def test_query_limit_exceeded_is_retried_then_the_answer_returned(connect: Connect) -> None:
     portal = FakePortal(error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"), ok("Ann"))
-    raw = connect(portal).call_raw(LEAD_ADD)
+    raw = connect(portal).call_endpoint_raw(LEAD_ADD)
     assert (raw.result, len(portal.requests), raw.exchanges[-1].attempts) == ("Ann", 2, 2)
 
 
 def test_a_server_error_is_retried_for_an_idempotent_method(connect: Connect) -> None:
     portal = FakePortal(error(500, "INTERNAL_SERVER_ERROR"), ok("Ann"))
-    assert (connect(portal).call(PROFILE), len(portal.requests)) == ("Ann", 2)
+    assert (connect(portal).call_endpoint(PROFILE), len(portal.requests)) == ("Ann", 2)
 
 
 def test_a_server_error_is_not_retried_for_a_method_not_safe_to_repeat(connect: Connect) -> None:
@@ -339,7 +339,7 @@ def test_overload_limit_is_never_retried(connect: Connect) -> None:
 def test_operation_time_limit_whose_reset_has_passed_is_retried(connect: Connect) -> None:
     limit = error(429, "OPERATION_TIME_LIMIT", time={"operating_reset_at": time.time() - 1})
     portal = FakePortal(limit, ok("Ann"))
-    assert (connect(portal).call(LEAD_ADD), len(portal.requests)) == ("Ann", 2)
+    assert (connect(portal).call_endpoint(LEAD_ADD), len(portal.requests)) == ("Ann", 2)
 
 
 def test_operation_time_limit_far_away_raises_at_once_with_the_reset_time(connect: Connect) -> None:
@@ -352,7 +352,7 @@ def test_operation_time_limit_far_away_raises_at_once_with_the_reset_time(connec
 def test_each_retry_logs_one_warning_naming_the_method(connect: Connect, caplog: pytest.LogCaptureFixture) -> None:
     portal = FakePortal(error(503, "QUERY_LIMIT_EXCEEDED"), error(502, "BAD_GATEWAY"), ok())
     with caplog.at_level(logging.DEBUG, logger=PACKAGE):
-        connect(portal).call(PROFILE)
+        connect(portal).call_endpoint(PROFILE)
     warnings = [r.getMessage() for r in caplog.records if r.name == PACKAGE and r.levelno == logging.WARNING]
     assert warnings == [
         "profile: QUERY_LIMIT_EXCEEDED (HTTP 503); retry 1/2 in 0.00s",
@@ -371,7 +371,7 @@ def test_a_connection_error_becomes_a_transport_error_after_the_retries(connect:
 
 def test_a_connection_error_then_an_answer_gives_the_answer(connect: Connect) -> None:
     portal = FakePortal(httpx.ConnectError("refused"), ok("Ann"))
-    assert connect(portal).call(PROFILE) == "Ann"
+    assert connect(portal).call_endpoint(PROFILE) == "Ann"
 
 
 def test_a_connection_error_is_not_retried_for_a_method_not_safe_to_repeat(connect: Connect) -> None:
@@ -439,12 +439,12 @@ def test_a_body_that_does_not_decode_as_its_content_encoding_raises_unexpected_r
 
 def test_an_expired_token_is_refreshed_once_and_the_call_repeated(connect: Connect) -> None:
     portal = FakePortal(error(401, "expired_token", "The access token provided has expired."), ok("Ann"))
-    assert (connect(portal).call(LEAD_ADD), len(portal.token_requests), len(portal.requests)) == ("Ann", 1, 2)
+    assert (connect(portal).call_endpoint(LEAD_ADD), len(portal.token_requests), len(portal.requests)) == ("Ann", 1, 2)
 
 
 def test_the_refresh_asks_the_token_endpoint_for_a_refresh_token_grant(connect: Connect) -> None:
     portal = FakePortal(error(401, "expired_token"), ok())
-    connect(portal).call(PROFILE)
+    connect(portal).call_endpoint(PROFILE)
     request = portal.token_requests[0]
     assert (request.method, f"https://{request.url.host}{request.url.path}", dict(request.url.params)) == (
         "GET",
@@ -460,14 +460,14 @@ def test_the_refresh_asks_the_token_endpoint_for_a_refresh_token_grant(connect: 
 
 def test_the_repeated_call_carries_the_new_access_token(connect: Connect) -> None:
     portal = FakePortal(error(401, "expired_token"), ok())
-    connect(portal).call(PROFILE, {"ID": 1})
+    connect(portal).call_endpoint(PROFILE, {"ID": 1})
     assert portal.bodies() == [{"ID": 1, "auth": ACCESS}, {"ID": 1, "auth": NEW_ACCESS}]
 
 
 def test_the_client_keeps_the_new_pair_and_hands_it_to_on_token_refresh(connect: Connect) -> None:
     stored: list[TokenPair] = []
     client = connect(FakePortal(error(401, "expired_token"), ok()), app_options(on_token_refresh=stored.append))
-    client.call(PROFILE)
+    client.call_endpoint(PROFILE)
     assert stored == [client.tokens] and client.tokens is not None
     assert (client.tokens.access_token, client.tokens.refresh_token, client.tokens.details["member_id"]) == (
         NEW_ACCESS,
@@ -479,8 +479,8 @@ def test_the_client_keeps_the_new_pair_and_hands_it_to_on_token_refresh(connect:
 def test_the_next_call_uses_the_refreshed_token_without_refreshing_again(connect: Connect) -> None:
     portal = FakePortal(error(401, "expired_token"), ok(), ok())
     client = connect(portal)
-    client.call(PROFILE)
-    client.call(PROFILE)
+    client.call_endpoint(PROFILE)
+    client.call_endpoint(PROFILE)
     assert (portal.bodies()[-1]["auth"], len(portal.token_requests)) == (NEW_ACCESS, 1)
 
 
@@ -518,7 +518,7 @@ def test_a_token_endpoint_without_an_answer_raises_transport_error(connect: Conn
 )
 def test_an_expired_token_code_in_capitals_is_refreshed_too(connect: Connect) -> None:
     portal = FakePortal(error(401, "EXPIRED_TOKEN"), ok("Ann"))
-    assert connect(portal).call(PROFILE) == "Ann"
+    assert connect(portal).call_endpoint(PROFILE) == "Ann"
 
 
 # --- many-item calls ------------------------------------------------------------------------
@@ -526,25 +526,25 @@ def test_an_expired_token_code_in_capitals_is_refreshed_too(connect: Connect) ->
 
 def test_a_many_item_call_is_sent_in_chunks_of_max_items_per_call(connect: Connect) -> None:
     portal = FakePortal(echo, echo, echo)
-    connect(portal, app_options(max_items_per_call=2)).call(ITEMS_DELETE, {"ITEMS": list(range(5)), "LINE": 1})
+    connect(portal, app_options(max_items_per_call=2)).call_endpoint(ITEMS_DELETE, {"ITEMS": list(range(5)), "LINE": 1})
     assert [(body["ITEMS"], body["LINE"]) for body in portal.bodies()] == [([0, 1], 1), ([2, 3], 1), ([4], 1)]
 
 
 def test_the_outcomes_of_all_chunks_come_back_in_input_order(connect: Connect) -> None:
     portal = FakePortal(echo, echo, echo)
-    outcomes = connect(portal, app_options(max_items_per_call=2)).call(ITEMS_DELETE, {"ITEMS": list(range(5))})
+    outcomes = connect(portal, app_options(max_items_per_call=2)).call_endpoint(ITEMS_DELETE, {"ITEMS": list(range(5))})
     assert [outcome["ITEM"] for outcome in outcomes] == [0, 1, 2, 3, 4]
 
 
 def test_a_chunked_call_has_one_exchange_per_chunk(connect: Connect) -> None:
     portal = FakePortal(echo, echo)
-    raw = connect(portal, app_options(max_items_per_call=3)).call_raw(ITEMS_DELETE, {"ITEMS": list(range(4))})
+    raw = connect(portal, app_options(max_items_per_call=3)).call_endpoint_raw(ITEMS_DELETE, {"ITEMS": list(range(4))})
     assert [len(exchange.json["result"]["RESULT"]) for exchange in raw.exchanges] == [3, 1]
 
 
 def test_an_item_the_portal_did_not_answer_is_reported_failed_not_dropped(connect: Connect) -> None:
     portal = FakePortal(lambda request: echo(request, keep=lambda items: items[:-1]))
-    outcomes = connect(portal).call(ITEMS_DELETE, {"ITEMS": ["a", "b", "c"]})
+    outcomes = connect(portal).call_endpoint(ITEMS_DELETE, {"ITEMS": ["a", "b", "c"]})
     assert outcomes == [
         {"SUCCESS": True, "ITEM": "a"},
         {"SUCCESS": True, "ITEM": "b"},
@@ -569,7 +569,7 @@ def test_repr_shows_the_portal_and_no_secret(connect: Connect) -> None:
 
 def test_repr_after_a_refresh_shows_no_new_token(connect: Connect) -> None:
     client = connect(FakePortal(error(401, "expired_token"), ok()))
-    client.call(PROFILE)
+    client.call_endpoint(PROFILE)
     assert NEW_ACCESS not in repr(client.client) and NEW_ACCESS not in repr(client.tokens)
 
 
@@ -584,16 +584,16 @@ def test_a_webhook_client_has_no_tokens(connect: Connect) -> None:
 
 def test_the_client_closes_its_connections_when_used_as_a_context_manager() -> None:
     with Client(transport=httpx.MockTransport(FakePortal(ok(), ok())), **app_options()) as client:
-        client.call(PROFILE, {})
+        client.call_endpoint(PROFILE, {})
     with pytest.raises(RuntimeError, match="client has been closed"):
-        client.call(PROFILE, {})
+        client.call_endpoint(PROFILE, {})
 
 
 def test_the_async_client_closes_its_connections_when_used_as_a_context_manager() -> None:
     async def scenario() -> None:
         async with AsyncClient(transport=httpx.MockTransport(FakePortal(ok(), ok())), **app_options()) as client:
-            await client.call(PROFILE, {})
-        await client.call(PROFILE, {})
+            await client.call_endpoint(PROFILE, {})
+        await client.call_endpoint(PROFILE, {})
 
     with pytest.raises(RuntimeError, match="client has been closed"):
         asyncio.run(scenario())
@@ -615,6 +615,6 @@ def test_concurrent_tasks_that_find_the_token_expired_share_one_refresh() -> Non
         async with AsyncClient(
             transport=httpx.MockTransport(portal), **app_options(on_token_refresh=refreshes.append)
         ) as client:
-            return await asyncio.gather(*(client.call(PROFILE, {}) for _ in range(5)))
+            return await asyncio.gather(*(client.call_endpoint(PROFILE, {}) for _ in range(5)))
 
     assert (asyncio.run(scenario()), len(refreshes)) == (["Ann"] * 5, 1)

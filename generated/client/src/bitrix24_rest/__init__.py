@@ -15,18 +15,23 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ._runtime.auth import DEFAULT_TOKEN_URL, TokenPair
+    from ._runtime.batch import BatchResults, Command, CommandOutcome
+    from ._runtime.calls import CallResult
     from ._runtime.core import RawResponse
     from ._runtime.files import file_argument
     from ._runtime.pacer import ENTERPRISE_PLAN, STANDARD_PLAN, RateLimit
     from ._runtime.retry import RetryPolicy
+    from ._runtime.tokens import FileTokenStore, TokenStore
     from .client import AsyncClient, Client
     from .errors import (
         ApiError,
         AuthError,
         BadRequestError,
         Bitrix24Error,
+        CommandNotRunError,
         ConfigurationError,
         InvalidArgumentError,
+        PortalMovedError,
         RateLimitError,
         ServerError,
         TokenRefreshError,
@@ -37,13 +42,19 @@ if TYPE_CHECKING:
 # Names are imported on first use, so that importing the package costs next to nothing and each
 # part (client, errors, models) loads only when something needs it.
 _EXPORTS = {
+    "BatchResults": "_runtime.batch",
+    "CallResult": "_runtime.calls",
+    "Command": "_runtime.batch",
+    "CommandOutcome": "_runtime.batch",
     "DEFAULT_TOKEN_URL": "_runtime.auth",
     "ENTERPRISE_PLAN": "_runtime.pacer",
+    "FileTokenStore": "_runtime.tokens",
     "RateLimit": "_runtime.pacer",
     "RawResponse": "_runtime.core",
     "RetryPolicy": "_runtime.retry",
     "STANDARD_PLAN": "_runtime.pacer",
     "TokenPair": "_runtime.auth",
+    "TokenStore": "_runtime.tokens",
     "file_argument": "_runtime.files",
     "AsyncClient": "client",
     "Client": "client",
@@ -51,8 +62,10 @@ _EXPORTS = {
     "AuthError": "errors",
     "BadRequestError": "errors",
     "Bitrix24Error": "errors",
+    "CommandNotRunError": "errors",
     "ConfigurationError": "errors",
     "InvalidArgumentError": "errors",
+    "PortalMovedError": "errors",
     "RateLimitError": "errors",
     "ServerError": "errors",
     "TokenRefreshError": "errors",
@@ -82,13 +95,19 @@ def __dir__() -> list[str]:
 __version__ = "0.1.0"
 
 __all__ = [
+    "BatchResults",
+    "CallResult",
+    "Command",
+    "CommandOutcome",
     "DEFAULT_TOKEN_URL",
     "ENTERPRISE_PLAN",
+    "FileTokenStore",
     "RateLimit",
     "RawResponse",
     "RetryPolicy",
     "STANDARD_PLAN",
     "TokenPair",
+    "TokenStore",
     "file_argument",
     "AsyncClient",
     "Client",
@@ -96,8 +115,10 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "Bitrix24Error",
+    "CommandNotRunError",
     "ConfigurationError",
     "InvalidArgumentError",
+    "PortalMovedError",
     "RateLimitError",
     "ServerError",
     "TokenRefreshError",

@@ -21,6 +21,42 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncClient", "Client"]
 
+_ENDPOINT_HOMES = {
+    "imconnector.activate": ("models.imconnector_activate", "IMCONNECTOR_ACTIVATE"),
+    "imconnector.chat.name.set": ("models.imconnector_chat_name_set", "IMCONNECTOR_CHAT_NAME_SET"),
+    "imconnector.connector.data.set": (
+        "models.imconnector_connector_data_set",
+        "IMCONNECTOR_CONNECTOR_DATA_SET",
+    ),
+    "imconnector.delete.messages": (
+        "models.imconnector_delete_messages",
+        "IMCONNECTOR_DELETE_MESSAGES",
+    ),
+    "imconnector.list": ("models.imconnector_list", "IMCONNECTOR_LIST"),
+    "imconnector.register": ("models.imconnector_register", "IMCONNECTOR_REGISTER"),
+    "imconnector.send.messages": ("models.imconnector_send_messages", "IMCONNECTOR_SEND_MESSAGES"),
+    "imconnector.send.status.delivery": (
+        "models.imconnector_send_status_delivery",
+        "IMCONNECTOR_SEND_STATUS_DELIVERY",
+    ),
+    "imconnector.send.status.reading": (
+        "models.imconnector_send_status_reading",
+        "IMCONNECTOR_SEND_STATUS_READING",
+    ),
+    "imconnector.status": ("models.imconnector_status", "IMCONNECTOR_STATUS"),
+    "imconnector.unregister": ("models.imconnector_unregister", "IMCONNECTOR_UNREGISTER"),
+    "imconnector.update.messages": (
+        "models.imconnector_update_messages",
+        "IMCONNECTOR_UPDATE_MESSAGES",
+    ),
+    "imopenlines.config.get": ("models.imopenlines_config_get", "IMOPENLINES_CONFIG_GET"),
+    "imopenlines.config.list.get": (
+        "models.imopenlines_config_list_get",
+        "IMOPENLINES_CONFIG_LIST_GET",
+    ),
+}
+"""Where each method of the spec declares its endpoint, for calls by name (imported on use)."""
+
 
 class Client(
     BaseClient,
@@ -31,6 +67,7 @@ class Client(
     """
 
     _error_classes = _BY_FOLDED_CODE
+    _endpoint_homes = _ENDPOINT_HOMES
 
     @property
     def imconnector(self) -> ImconnectorMethods:
@@ -56,6 +93,7 @@ class AsyncClient(
     """
 
     _error_classes = _BY_FOLDED_CODE
+    _endpoint_homes = _ENDPOINT_HOMES
 
     @property
     def imconnector(self) -> AsyncImconnectorMethods:

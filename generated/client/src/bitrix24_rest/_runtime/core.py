@@ -253,6 +253,8 @@ def failure(
     `known` maps the documented error codes (case-insensitively) to their classes.
     """
     code = error_code(payload)
+    if code is None and status >= 400 and isinstance(payload, dict) and payload.get("error") == "":
+        code = ""  # an error without a code (crm.deal.get's pages): the status group is raised
     if code is not None:
         description = payload.get("error_description")
         if isinstance(description, (int, float)) and not isinstance(description, bool):

@@ -3,6 +3,8 @@
     Bitrix24Error
     ├── InvalidArgumentError     arguments rejected before any request was sent
     ├── ConfigurationError       the client cannot make this call as set up (no request sent)
+    │   └── PortalMovedError     the portal answered with a redirect to its new address
+    ├── CommandNotRunError       a batch command the portal did not run (`halt` stopped it)
     ├── TransportError           no answer: connection failed or timed out
     ├── UnexpectedResponseError  an answer the spec does not describe (not JSON, wrong shape)
     └── ApiError                 the server answered with an error code
@@ -26,8 +28,10 @@ __all__ = [
     "AuthError",
     "BadRequestError",
     "Bitrix24Error",
+    "CommandNotRunError",
     "ConfigurationError",
     "InvalidArgumentError",
+    "PortalMovedError",
     "RateLimitError",
     "ServerError",
     "TokenRefreshError",
@@ -56,6 +60,34 @@ class InvalidArgumentError(Bitrix24Error):
 
 class ConfigurationError(Bitrix24Error):
     """The client, as configured, must not make this call; no request was sent."""
+
+
+class PortalMovedError(ConfigurationError):
+    """The portal's address changed: it answered with a redirect (HTTP 301/302/307/308).
+
+    The request is not repeated at the new address, which could carry the token to a host the
+    client was not given: `location` is where the portal points, `portal` its host; make the
+    client again with it (and store it) to go on.
+    """
+
+    def __init__(self, method: str, status: int, location: str, portal: str) -> None:
+        self.method = method
+        self.status = status
+        self.location = location
+        self.portal = portal
+        super().__init__(
+            f"{method}: the portal moved (HTTP {status}) to {portal or location!r}; "
+            "create the client with the new address"
+        )
+
+
+class CommandNotRunError(Bitrix24Error):
+    """A batch command the portal did not run: `halt` stopped the batch at an earlier error."""
+
+    def __init__(self, name: str, method: str) -> None:
+        self.name = name
+        self.method = method
+        super().__init__(f"batch command {name!r} ({method}) did not run")
 
 
 class TransportError(Bitrix24Error):

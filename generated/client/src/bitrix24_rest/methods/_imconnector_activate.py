@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_activate import ImconnectorActivateResponse
@@ -84,7 +85,7 @@ class ActivateMethod:
         """Like `activate`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_ACTIVATE,
             {
                 "CONNECTOR": connector,
@@ -92,6 +93,26 @@ class ActivateMethod:
                 "ACTIVE": active,
             },
             timeout=timeout,
+        )
+
+    def activate_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        active: str,
+    ) -> Command[ImconnectorActivateResponse]:
+        """`activate` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
+
+        return Command.of(
+            IMCONNECTOR_ACTIVATE,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "ACTIVE": active,
+            },
         )
 
 
@@ -129,7 +150,7 @@ class AsyncActivateMethod:
         """Like `activate`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_ACTIVATE,
             {
                 "CONNECTOR": connector,
@@ -137,4 +158,24 @@ class AsyncActivateMethod:
                 "ACTIVE": active,
             },
             timeout=timeout,
+        )
+
+    def activate_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        active: str,
+    ) -> Command[ImconnectorActivateResponse]:
+        """`activate` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
+
+        return Command.of(
+            IMCONNECTOR_ACTIVATE,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "ACTIVE": active,
+            },
         )

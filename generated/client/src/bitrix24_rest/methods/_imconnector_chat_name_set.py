@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_chat_name_set import ImconnectorChatNameSetResponse
@@ -96,7 +97,7 @@ class ChatNameSetMethod:
         """Like `chat_name_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_CHAT_NAME_SET,
             {
                 "CONNECTOR": connector,
@@ -106,6 +107,30 @@ class ChatNameSetMethod:
                 "USER_ID": user_id,
             },
             timeout=timeout,
+        )
+
+    def chat_name_set_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        chat_id: str,
+        name: str,
+        user_id: str | None = None,
+    ) -> Command[ImconnectorChatNameSetResponse]:
+        """`chat_name_set` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
+
+        return Command.of(
+            IMCONNECTOR_CHAT_NAME_SET,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "CHAT_ID": chat_id,
+                "NAME": name,
+                "USER_ID": user_id,
+            },
         )
 
 
@@ -149,7 +174,7 @@ class AsyncChatNameSetMethod:
         """Like `chat_name_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_CHAT_NAME_SET,
             {
                 "CONNECTOR": connector,
@@ -159,4 +184,28 @@ class AsyncChatNameSetMethod:
                 "USER_ID": user_id,
             },
             timeout=timeout,
+        )
+
+    def chat_name_set_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        chat_id: str,
+        name: str,
+        user_id: str | None = None,
+    ) -> Command[ImconnectorChatNameSetResponse]:
+        """`chat_name_set` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
+
+        return Command.of(
+            IMCONNECTOR_CHAT_NAME_SET,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "CHAT_ID": chat_id,
+                "NAME": name,
+                "USER_ID": user_id,
+            },
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_connector_data_set import (
@@ -90,7 +91,7 @@ class ConnectorDataSetMethod:
         """Like `connector_data_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_CONNECTOR_DATA_SET,
             {
                 "CONNECTOR": connector,
@@ -98,6 +99,26 @@ class ConnectorDataSetMethod:
                 "DATA": data,
             },
             timeout=timeout,
+        )
+
+    def connector_data_set_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        data: ImconnectorConnectorDataSetData | Mapping[str, Any],
+    ) -> Command[ImconnectorConnectorDataSetResponse]:
+        """`connector_data_set` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
+
+        return Command.of(
+            IMCONNECTOR_CONNECTOR_DATA_SET,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "DATA": data,
+            },
         )
 
 
@@ -135,7 +156,7 @@ class AsyncConnectorDataSetMethod:
         """Like `connector_data_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_CONNECTOR_DATA_SET,
             {
                 "CONNECTOR": connector,
@@ -143,4 +164,24 @@ class AsyncConnectorDataSetMethod:
                 "DATA": data,
             },
             timeout=timeout,
+        )
+
+    def connector_data_set_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        data: ImconnectorConnectorDataSetData | Mapping[str, Any],
+    ) -> Command[ImconnectorConnectorDataSetResponse]:
+        """`connector_data_set` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
+
+        return Command.of(
+            IMCONNECTOR_CONNECTOR_DATA_SET,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "DATA": data,
+            },
         )

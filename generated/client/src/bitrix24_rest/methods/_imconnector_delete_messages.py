@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_delete_messages import (
@@ -94,7 +95,7 @@ class DeleteMessagesMethod:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_DELETE_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -102,6 +103,26 @@ class DeleteMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def delete_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
+    ) -> Command[ImconnectorDeleteMessagesResponse]:
+        """`delete_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_DELETE_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -139,7 +160,7 @@ class AsyncDeleteMessagesMethod:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_DELETE_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -147,4 +168,24 @@ class AsyncDeleteMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def delete_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
+    ) -> Command[ImconnectorDeleteMessagesResponse]:
+        """`delete_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_DELETE_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_list import ImconnectorListResponse
@@ -66,10 +67,22 @@ class ListMethod:
         """Like `list_`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_list import IMCONNECTOR_LIST
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_LIST,
             {},
             timeout=timeout,
+        )
+
+    def list__command(
+        self,
+    ) -> Command[ImconnectorListResponse]:
+        """`list_` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_list import IMCONNECTOR_LIST
+
+        return Command.of(
+            IMCONNECTOR_LIST,
+            {},
         )
 
 
@@ -98,8 +111,20 @@ class AsyncListMethod:
         """Like `list_`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_list import IMCONNECTOR_LIST
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_LIST,
             {},
             timeout=timeout,
+        )
+
+    def list__command(
+        self,
+    ) -> Command[ImconnectorListResponse]:
+        """`list_` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_list import IMCONNECTOR_LIST
+
+        return Command.of(
+            IMCONNECTOR_LIST,
+            {},
         )

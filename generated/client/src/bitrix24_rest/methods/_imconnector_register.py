@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_register import (
@@ -140,7 +141,7 @@ class RegisterMethod:
         """Like `register`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_register import IMCONNECTOR_REGISTER
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_REGISTER,
             {
                 "ID": id,
@@ -157,6 +158,44 @@ class RegisterMethod:
                 "CHAT_GROUP": chat_group,
             },
             timeout=timeout,
+        )
+
+    def register_command(
+        self,
+        *,
+        id: str,
+        name: str,
+        icon: ImconnectorRegisterIcon | Mapping[str, Any],
+        placement_handler: str,
+        icon_disabled: ImconnectorRegisterIconDisabled | Mapping[str, Any] | None = None,
+        del_external_messages: bool | None = None,
+        edit_internal_messages: bool | None = None,
+        del_internal_messages: bool | None = None,
+        newsletter: bool | None = None,
+        need_system_messages: bool | None = None,
+        need_signature: bool | None = None,
+        chat_group: bool | None = None,
+    ) -> Command[ImconnectorRegisterResponse]:
+        """`register` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_register import IMCONNECTOR_REGISTER
+
+        return Command.of(
+            IMCONNECTOR_REGISTER,
+            {
+                "ID": id,
+                "NAME": name,
+                "ICON": icon,
+                "PLACEMENT_HANDLER": placement_handler,
+                "ICON_DISABLED": icon_disabled,
+                "DEL_EXTERNAL_MESSAGES": del_external_messages,
+                "EDIT_INTERNAL_MESSAGES": edit_internal_messages,
+                "DEL_INTERNAL_MESSAGES": del_internal_messages,
+                "NEWSLETTER": newsletter,
+                "NEED_SYSTEM_MESSAGES": need_system_messages,
+                "NEED_SIGNATURE": need_signature,
+                "CHAT_GROUP": chat_group,
+            },
         )
 
 
@@ -221,7 +260,7 @@ class AsyncRegisterMethod:
         """Like `register`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_register import IMCONNECTOR_REGISTER
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_REGISTER,
             {
                 "ID": id,
@@ -238,4 +277,42 @@ class AsyncRegisterMethod:
                 "CHAT_GROUP": chat_group,
             },
             timeout=timeout,
+        )
+
+    def register_command(
+        self,
+        *,
+        id: str,
+        name: str,
+        icon: ImconnectorRegisterIcon | Mapping[str, Any],
+        placement_handler: str,
+        icon_disabled: ImconnectorRegisterIconDisabled | Mapping[str, Any] | None = None,
+        del_external_messages: bool | None = None,
+        edit_internal_messages: bool | None = None,
+        del_internal_messages: bool | None = None,
+        newsletter: bool | None = None,
+        need_system_messages: bool | None = None,
+        need_signature: bool | None = None,
+        chat_group: bool | None = None,
+    ) -> Command[ImconnectorRegisterResponse]:
+        """`register` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_register import IMCONNECTOR_REGISTER
+
+        return Command.of(
+            IMCONNECTOR_REGISTER,
+            {
+                "ID": id,
+                "NAME": name,
+                "ICON": icon,
+                "PLACEMENT_HANDLER": placement_handler,
+                "ICON_DISABLED": icon_disabled,
+                "DEL_EXTERNAL_MESSAGES": del_external_messages,
+                "EDIT_INTERNAL_MESSAGES": edit_internal_messages,
+                "DEL_INTERNAL_MESSAGES": del_internal_messages,
+                "NEWSLETTER": newsletter,
+                "NEED_SYSTEM_MESSAGES": need_system_messages,
+                "NEED_SIGNATURE": need_signature,
+                "CHAT_GROUP": chat_group,
+            },
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_send_messages import (
@@ -96,7 +97,7 @@ class SendMessagesMethod:
         """Like `send_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -104,6 +105,26 @@ class SendMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendMessagesResponse]:
+        """`send_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_SEND_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -141,7 +162,7 @@ class AsyncSendMessagesMethod:
         """Like `send_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -149,4 +170,24 @@ class AsyncSendMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendMessagesResponse]:
+        """`send_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_SEND_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )

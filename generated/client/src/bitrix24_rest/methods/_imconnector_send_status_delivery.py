@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_send_status_delivery import (
@@ -93,7 +94,7 @@ class SendStatusDeliveryMethod:
         """Like `send_status_delivery`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_STATUS_DELIVERY,
             {
                 "CONNECTOR": connector,
@@ -101,6 +102,26 @@ class SendStatusDeliveryMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_status_delivery_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendStatusDeliveryResponse]:
+        """`send_status_delivery` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
+
+        return Command.of(
+            IMCONNECTOR_SEND_STATUS_DELIVERY,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -138,7 +159,7 @@ class AsyncSendStatusDeliveryMethod:
         """Like `send_status_delivery`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_STATUS_DELIVERY,
             {
                 "CONNECTOR": connector,
@@ -146,4 +167,24 @@ class AsyncSendStatusDeliveryMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_status_delivery_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendStatusDeliveryResponse]:
+        """`send_status_delivery` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
+
+        return Command.of(
+            IMCONNECTOR_SEND_STATUS_DELIVERY,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_send_status_reading import (
@@ -91,7 +92,7 @@ class SendStatusReadingMethod:
         """Like `send_status_reading`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_STATUS_READING,
             {
                 "CONNECTOR": connector,
@@ -99,6 +100,26 @@ class SendStatusReadingMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_status_reading_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendStatusReadingResponse]:
+        """`send_status_reading` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
+
+        return Command.of(
+            IMCONNECTOR_SEND_STATUS_READING,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -136,7 +157,7 @@ class AsyncSendStatusReadingMethod:
         """Like `send_status_reading`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_SEND_STATUS_READING,
             {
                 "CONNECTOR": connector,
@@ -144,4 +165,24 @@ class AsyncSendStatusReadingMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def send_status_reading_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorSendStatusReadingResponse]:
+        """`send_status_reading` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
+
+        return Command.of(
+            IMCONNECTOR_SEND_STATUS_READING,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_status import ImconnectorStatusResponse
@@ -85,13 +86,31 @@ class StatusMethod:
         """Like `status`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_status import IMCONNECTOR_STATUS
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_STATUS,
             {
                 "CONNECTOR": connector,
                 "LINE": line,
             },
             timeout=timeout,
+        )
+
+    def status_command(
+        self,
+        *,
+        connector: str,
+        line: int | None = None,
+    ) -> Command[ImconnectorStatusResponse]:
+        """`status` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_status import IMCONNECTOR_STATUS
+
+        return Command.of(
+            IMCONNECTOR_STATUS,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+            },
         )
 
 
@@ -126,11 +145,29 @@ class AsyncStatusMethod:
         """Like `status`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_status import IMCONNECTOR_STATUS
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_STATUS,
             {
                 "CONNECTOR": connector,
                 "LINE": line,
             },
             timeout=timeout,
+        )
+
+    def status_command(
+        self,
+        *,
+        connector: str,
+        line: int | None = None,
+    ) -> Command[ImconnectorStatusResponse]:
+        """`status` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_status import IMCONNECTOR_STATUS
+
+        return Command.of(
+            IMCONNECTOR_STATUS,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+            },
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_unregister import ImconnectorUnregisterResponse
@@ -73,12 +74,28 @@ class UnregisterMethod:
         """Like `unregister`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_UNREGISTER,
             {
                 "ID": id,
             },
             timeout=timeout,
+        )
+
+    def unregister_command(
+        self,
+        *,
+        id: str,
+    ) -> Command[ImconnectorUnregisterResponse]:
+        """`unregister` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
+
+        return Command.of(
+            IMCONNECTOR_UNREGISTER,
+            {
+                "ID": id,
+            },
         )
 
 
@@ -110,10 +127,26 @@ class AsyncUnregisterMethod:
         """Like `unregister`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_UNREGISTER,
             {
                 "ID": id,
             },
             timeout=timeout,
+        )
+
+    def unregister_command(
+        self,
+        *,
+        id: str,
+    ) -> Command[ImconnectorUnregisterResponse]:
+        """`unregister` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
+
+        return Command.of(
+            IMCONNECTOR_UNREGISTER,
+            {
+                "ID": id,
+            },
         )

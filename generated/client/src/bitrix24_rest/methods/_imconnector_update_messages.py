@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imconnector_update_messages import (
@@ -95,7 +96,7 @@ class UpdateMessagesMethod:
         """Like `update_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMCONNECTOR_UPDATE_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -103,6 +104,26 @@ class UpdateMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def update_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorUpdateMessagesResponse]:
+        """`update_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_UPDATE_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -140,7 +161,7 @@ class AsyncUpdateMessagesMethod:
         """Like `update_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMCONNECTOR_UPDATE_MESSAGES,
             {
                 "CONNECTOR": connector,
@@ -148,4 +169,24 @@ class AsyncUpdateMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def update_messages_command(
+        self,
+        *,
+        connector: str,
+        line: int,
+        messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImconnectorUpdateMessagesResponse]:
+        """`update_messages` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
+
+        return Command.of(
+            IMCONNECTOR_UPDATE_MESSAGES,
+            {
+                "CONNECTOR": connector,
+                "LINE": line,
+                "MESSAGES": messages,
+            },
         )

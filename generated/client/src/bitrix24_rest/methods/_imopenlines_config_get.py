@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imopenlines_config_get import ImopenlinesConfigGetResponse
@@ -84,7 +85,7 @@ class ConfigGetMethod:
         """Like `config_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMOPENLINES_CONFIG_GET,
             {
                 "CONFIG_ID": config_id,
@@ -92,6 +93,26 @@ class ConfigGetMethod:
                 "SHOW_OFFLINE": show_offline,
             },
             timeout=timeout,
+        )
+
+    def config_get_command(
+        self,
+        *,
+        config_id: int,
+        with_queue: bool | None = None,
+        show_offline: bool | None = None,
+    ) -> Command[ImopenlinesConfigGetResponse]:
+        """`config_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
+
+        return Command.of(
+            IMOPENLINES_CONFIG_GET,
+            {
+                "CONFIG_ID": config_id,
+                "WITH_QUEUE": with_queue,
+                "SHOW_OFFLINE": show_offline,
+            },
         )
 
 
@@ -129,7 +150,7 @@ class AsyncConfigGetMethod:
         """Like `config_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMOPENLINES_CONFIG_GET,
             {
                 "CONFIG_ID": config_id,
@@ -137,4 +158,24 @@ class AsyncConfigGetMethod:
                 "SHOW_OFFLINE": show_offline,
             },
             timeout=timeout,
+        )
+
+    def config_get_command(
+        self,
+        *,
+        config_id: int,
+        with_queue: bool | None = None,
+        show_offline: bool | None = None,
+    ) -> Command[ImopenlinesConfigGetResponse]:
+        """`config_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
+
+        return Command.of(
+            IMOPENLINES_CONFIG_GET,
+            {
+                "CONFIG_ID": config_id,
+                "WITH_QUEUE": with_queue,
+                "SHOW_OFFLINE": show_offline,
+            },
         )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.imopenlines_config_list_get import (
@@ -84,13 +85,31 @@ class ConfigListGetMethod:
         """Like `config_list_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IMOPENLINES_CONFIG_LIST_GET,
             {
                 "PARAMS": params,
                 "OPTIONS": options,
             },
             timeout=timeout,
+        )
+
+    def config_list_get_command(
+        self,
+        *,
+        params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
+        options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
+    ) -> Command[ImopenlinesConfigListGetResponse]:
+        """`config_list_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
+
+        return Command.of(
+            IMOPENLINES_CONFIG_LIST_GET,
+            {
+                "PARAMS": params,
+                "OPTIONS": options,
+            },
         )
 
 
@@ -125,11 +144,29 @@ class AsyncConfigListGetMethod:
         """Like `config_list_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IMOPENLINES_CONFIG_LIST_GET,
             {
                 "PARAMS": params,
                 "OPTIONS": options,
             },
             timeout=timeout,
+        )
+
+    def config_list_get_command(
+        self,
+        *,
+        params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
+        options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
+    ) -> Command[ImopenlinesConfigListGetResponse]:
+        """`config_list_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
+
+        return Command.of(
+            IMOPENLINES_CONFIG_LIST_GET,
+            {
+                "PARAMS": params,
+                "OPTIONS": options,
+            },
         )

@@ -8,16 +8,22 @@ and leave the behaviour to these modules:
 - `model`: reading JSON into typed models and back; `checks`: argument rules before sending;
   `items`: per-item outcomes of many-item answers;
 - `core`: endpoints, connections, answers; `chunks`: splitting many-item calls;
+- `calls`: calls by method name; `batch`: batch commands and their outcomes; `paging`: list
+  methods' pages; `tokens`: token stores shared by processes; `files`: file arguments;
 - `auth`: OAuth tokens; `secrets`: redaction; `retry`: when to repeat; `pacer`: request pacing;
 - `errors`: the exception hierarchy; `settings`: a client's checked options;
-- `_async/client.py`: the asynchronous client, and `_sync/client.py`, its synchronous twin derived
-  from it by unasync (see the generator's README).
+- `_async/client.py` and `_async/calls.py`: the asynchronous client, and `_sync/`, its synchronous
+  twin derived from it by unasync (see the generator's README).
 """
 
 PACKAGE = __name__.rpartition(".")[0] or __name__
 """The package this runtime is part of (its loggers are named after it)."""
 
 PUBLIC_API = {
+    "BatchResults": "batch",
+    "CallResult": "calls",
+    "Command": "batch",
+    "CommandOutcome": "batch",
     "DEFAULT_TOKEN_URL": "auth",
     "ENTERPRISE_PLAN": "pacer",
     "STANDARD_PLAN": "pacer",
@@ -25,6 +31,8 @@ PUBLIC_API = {
     "RawResponse": "core",
     "RetryPolicy": "retry",
     "TokenPair": "auth",
+    "FileTokenStore": "tokens",
+    "TokenStore": "tokens",
     "file_argument": "files",
 }
 """The runtime's names the generated package exports at its top level, by the module defining each

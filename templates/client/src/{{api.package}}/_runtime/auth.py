@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,7 +52,8 @@ class OAuthApp:
     token_url: str = DEFAULT_TOKEN_URL
 
 
-TokenCallback = Callable[[TokenPair], None]
+TokenCallback = Callable[[TokenPair], Awaitable[None] | None]
+"""Receives every new pair; `AsyncClient` awaits an `async def` one."""
 
 
 class TokenState:

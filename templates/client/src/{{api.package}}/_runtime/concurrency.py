@@ -1,17 +1,33 @@
-"""The few primitives where the synchronous and the asynchronous client differ: a lock and a sleep.
+"""The few primitives where the synchronous and the asynchronous client differ.
 
-The asynchronous client (`_async/`) uses `AsyncLock` and `async_sleep`; its synchronous twin
-(`_sync/`, derived from it by unasync) uses `Lock` and `sleep`, with the same shapes.
+The asynchronous client (`_async/`) uses `AsyncLock`, `async_sleep`, `async_in_thread` and
+`async_resolve`; its synchronous twin (`_sync/`, derived from it by unasync) uses `Lock`,
+`sleep`, `in_thread` and `resolve`, with the same shapes.
 """
 
 from __future__ import annotations
 
+import inspect
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["AsyncLock", "Lock", "async_sleep", "sleep"]
+from .errors import ConfigurationError
+
+__all__ = [
+    "AsyncLock",
+    "Lock",
+    "async_in_thread",
+    "async_resolve",
+    "async_sleep",
+    "in_thread",
+    "resolve",
+    "sleep",
+]
+
+T = TypeVar("T")
 
 
 class Lock:
@@ -64,3 +80,34 @@ async def async_sleep(seconds: float) -> None:
     import asyncio
 
     await asyncio.sleep(seconds)
+
+
+def in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Call `function` (a token store's blocking file access) here and now."""
+    return function(*args)
+
+
+async def async_in_thread(function: Callable[..., T], *args: Any) -> T:
+    """Call a blocking `function` in a worker thread, so that the event loop goes on."""
+    import asyncio
+
+    return await asyncio.to_thread(function, *args)
+
+
+def resolve(value: Any) -> Any:
+    """`value` as it is; an awaitable (an async callback or store) cannot be waited for here."""
+    if inspect.isawaitable(value):
+        close = getattr(value, "close", None)
+        if callable(close):
+            close()  # no "never awaited" warning: it is refused, not forgotten
+        raise ConfigurationError(
+            "an async callback or token store needs AsyncClient; Client cannot await it"
+        )
+    return value
+
+
+async def async_resolve(value: Any) -> Any:
+    """`value`, awaited when it is awaitable (an `async def` callback or token store)."""
+    if inspect.isawaitable(value):
+        return await value
+    return value

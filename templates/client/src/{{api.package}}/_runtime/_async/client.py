@@ -12,7 +12,8 @@ import ssl
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -20,7 +21,7 @@ from .. import PACKAGE, chunks
 from .. import model as _rt
 from .. import retry as _retry
 from ..auth import DEFAULT_TOKEN_URL, TokenCallback, TokenPair, read_refresh_answer, refresh_query
-from ..concurrency import AsyncLock, async_sleep
+from ..concurrency import AsyncLock, async_in_thread, async_resolve, async_sleep
 from ..core import (
     DEFAULT_TIMEOUT,
     NOT_JSON,
@@ -38,10 +39,12 @@ from ..core import (
     prepare_body,
     reset_at,
 )
-from ..errors import ApiError, TransportError, UnexpectedResponseError
+from ..errors import ConfigurationError, PortalMovedError, TransportError, UnexpectedResponseError
 from ..pacer import STANDARD_PLAN, RateLimit
 from ..retry import RetryPolicy
 from ..settings import ClientSettings
+from ..tokens import TokenStore
+from .calls import AsyncCalls
 
 __all__ = ["AsyncBaseClient"]
 
@@ -49,6 +52,7 @@ T = TypeVar("T")
 log = logging.getLogger(PACKAGE)
 EXPIRED_TOKEN = "expired_token"
 Timeout = httpx.Timeout | float | None
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 class UndecodableBodyError(Exception):
@@ -60,7 +64,7 @@ class UndecodableBodyError(Exception):
         self.raw = raw
 
 
-class AsyncBaseClient:
+class AsyncBaseClient(AsyncCalls):
     """A client for one Bitrix24 portal.
 
     Application (OAuth) context, refreshing the tokens when they expire::
@@ -71,7 +75,16 @@ class AsyncBaseClient:
             refresh_token="...",
             client_id="app.xxxx",
             client_secret="...",
-            on_token_refresh=store_tokens,  # receives the new TokenPair
+            on_token_refresh=store_tokens,  # receives the new TokenPair (may be async def)
+        )
+
+    Several processes sharing one pair, which survives restarts::
+
+        client = Client(
+            "example.bitrix24.com",
+            token_store=FileTokenStore("/var/lib/app/tokens.json"),
+            client_id="app.xxxx",
+            client_secret="...",
         )
 
     Incoming webhook (only for methods that allow it)::
@@ -86,9 +99,6 @@ class AsyncBaseClient:
     Use it as a context manager to release its connections when done.
     """
 
-    _error_classes: ClassVar[Mapping[str, type[ApiError]]] = {}
-    """The spec's error classes by lower-cased code; set by the generated subclass."""
-
     def __init__(
         self,
         portal: str | None = None,
@@ -99,6 +109,7 @@ class AsyncBaseClient:
         client_secret: str | None = None,
         token_url: str = DEFAULT_TOKEN_URL,
         on_token_refresh: TokenCallback | None = None,
+        token_store: TokenStore | None = None,
         webhook_url: str | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         rate_limit: RateLimit | None = STANDARD_PLAN,
@@ -122,8 +133,10 @@ class AsyncBaseClient:
             retry_policy,
             max_items_per_call,
             allow_insecure_http,
+            has_store=token_store is not None,
         )
         self._on_token_refresh = on_token_refresh
+        self._token_store = token_store
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=verify)
         self._refresh_lock = AsyncLock()
 
@@ -132,16 +145,25 @@ class AsyncBaseClient:
         """The current token pair (None for a webhook client)."""
         return self._settings.tokens.pair
 
-    async def call(
-        self, endpoint: Endpoint[T], arguments: Mapping[str, Any], *, timeout: Timeout = None
+    async def call_endpoint(
+        self,
+        endpoint: Endpoint[T],
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        timeout: Timeout = None,
     ) -> T:
-        """Call `endpoint` with wire-named `arguments`; the namespaces call this for you."""
-        return (await self.call_raw(endpoint, arguments, timeout=timeout)).result
+        """Call `endpoint` with wire-named `arguments`; the typed methods call this for you."""
+        return (await self.call_endpoint_raw(endpoint, arguments, timeout=timeout)).result
 
-    async def call_raw(
-        self, endpoint: Endpoint[T], arguments: Mapping[str, Any], *, timeout: Timeout = None
+    async def call_endpoint_raw(
+        self,
+        endpoint: Endpoint[T],
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        timeout: Timeout = None,
     ) -> RawResponse[T]:
-        """Like `call`, but also return the HTTP answers (status, headers, JSON)."""
+        """Like `call_endpoint`, but also return the HTTP answers (status, headers, JSON)."""
+        arguments = {} if arguments is None else arguments
         check_context(endpoint, self._settings.connection)
         body = prepare_body(endpoint, arguments)
         spec = endpoint.item_results
@@ -192,6 +214,8 @@ class AsyncBaseClient:
                 delay = settings.pacer.reserve()
                 if delay > 0:
                     await async_sleep(delay)
+            if settings.tokens.pair is None and self._token_store is not None:
+                await self._load_stored_pair()
             generation, sent = settings.authorize(body)
             started = time.monotonic()
             try:
@@ -221,6 +245,8 @@ class AsyncBaseClient:
                 await async_sleep(verdict.delay)
                 continue
             _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
+            if response.status_code in REDIRECTS and response.headers.get("location"):
+                raise _moved(endpoint, response)
             payload = parse_json(content)
             answer = error_body(endpoint, payload)  # the payload, or the error it carries inside
             if is_success(response.status_code, answer):
@@ -280,22 +306,62 @@ class AsyncBaseClient:
             await response.aclose()
 
     async def _refresh(self, seen_generation: int) -> None:
-        """Renew the token pair once, however many calls found it expired at the same time."""
+        """Renew the token pair once, however many calls found it expired at the same time.
+
+        With a token store, under its lock: a newer pair in the store (another process
+        refreshed) is taken as it is; otherwise the new pair is saved before the lock is let go.
+        """
         async with self._refresh_lock:
             tokens = self._settings.tokens
             if tokens.generation != seen_generation:
                 return  # another call refreshed while this one waited: use its pair
-            app, pair = self._settings.app, tokens.pair
-            assert app is not None and pair is not None
-            log.info("access token expired; refreshing it")
-            try:
-                response = await self._http.get(app.token_url, params=refresh_query(app, pair))
-            except httpx.HTTPError as exc:
-                raise TransportError("oauth/token", type(exc).__name__) from None
-            new_pair = read_refresh_answer(response.status_code, response.content)
-            tokens.replace(new_pair)
+            store = self._token_store
+            if store is None:
+                new_pair = await self._new_pair()
+            else:
+                lock = getattr(store, "lock", None)
+                held = lock() if callable(lock) else None
+                if held is not None:
+                    await async_in_thread(held.__enter__)
+                try:
+                    stored = await async_resolve(await async_in_thread(store.load))
+                    current = tokens.pair
+                    if stored is not None and (
+                        current is None or stored.access_token != current.access_token
+                    ):
+                        log.info("access token expired; using the newer pair in the token store")
+                        tokens.replace(stored)
+                        return
+                    new_pair = await self._new_pair()
+                    await async_resolve(await async_in_thread(store.save, new_pair))
+                finally:
+                    if held is not None:
+                        await async_in_thread(held.__exit__, None, None, None)
             if self._on_token_refresh is not None:
-                self._on_token_refresh(new_pair)
+                await async_resolve(self._on_token_refresh(new_pair))
+
+    async def _new_pair(self) -> TokenPair:
+        """A new pair from the token endpoint, made current."""
+        app, pair = self._settings.app, self._settings.tokens.pair
+        assert app is not None and pair is not None
+        log.info("access token expired; refreshing it")
+        try:
+            response = await self._http.get(app.token_url, params=refresh_query(app, pair))
+        except httpx.HTTPError as exc:
+            raise TransportError("oauth/token", type(exc).__name__) from None
+        new_pair = read_refresh_answer(response.status_code, response.content)
+        self._settings.tokens.replace(new_pair)
+        return new_pair
+
+    async def _load_stored_pair(self) -> None:
+        """The token store's pair, for a client made without access_token=."""
+        async with self._refresh_lock:
+            if self._settings.tokens.pair is not None or self._token_store is None:
+                return
+            stored = await async_resolve(await async_in_thread(self._token_store.load))
+            if stored is None:
+                raise ConfigurationError("the token store holds no token pair yet")
+            self._settings.tokens.replace(stored)
 
     async def aclose(self) -> None:
         """Release the connection pool."""
@@ -317,6 +383,13 @@ class AsyncBaseClient:
 
 
 _C = TypeVar("_C", bound=AsyncBaseClient)
+
+
+def _moved(endpoint: Endpoint[Any], response: httpx.Response) -> PortalMovedError:
+    """The error of a redirect: the portal's new address, from `Location`."""
+    location = response.headers["location"]
+    host = urlsplit(location).hostname or ""
+    return PortalMovedError(endpoint.method, response.status_code, location, host)
 
 
 def _log_attempt(endpoint: Endpoint[Any], attempt: int, status: int | str, started: float) -> None:

@@ -21,6 +21,13 @@ if TYPE_CHECKING:
 
 __all__ = ["AsyncClient", "Client"]
 
+_ENDPOINT_HOMES = {
+    "crm.deal.get": ("models.crm_deal_get", "CRM_DEAL_GET"),
+    "crm.deal.list": ("models.crm_deal_list", "CRM_DEAL_LIST"),
+    "im.message.delete": ("models.im_message_delete", "IM_MESSAGE_DELETE"),
+}
+"""Where each method of the spec declares its endpoint, for calls by name (imported on use)."""
+
 
 class Client(
     BaseClient,
@@ -31,6 +38,7 @@ class Client(
     """
 
     _error_classes = _BY_FOLDED_CODE
+    _endpoint_homes = _ENDPOINT_HOMES
 
     @property
     def crm(self) -> CrmMethods:
@@ -56,6 +64,7 @@ class AsyncClient(
     """
 
     _error_classes = _BY_FOLDED_CODE
+    _endpoint_homes = _ENDPOINT_HOMES
 
     @property
     def crm(self) -> AsyncCrmMethods:

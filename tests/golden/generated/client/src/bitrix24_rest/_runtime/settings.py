@@ -31,6 +31,8 @@ class ClientSettings:
         retry_policy: RetryPolicy | None,
         max_items_per_call: int | None,
         allow_insecure_http: bool,
+        *,
+        has_store: bool = False,
     ) -> None:
         _secrets.install_log_filter()
         _secrets.register(access_token, refresh_token, client_secret)
@@ -49,10 +51,14 @@ class ClientSettings:
             self.app: OAuthApp | None = None
         else:
             assert portal is not None
-            if not access_token:
-                raise ConfigurationError("an application client needs access_token=")
+            if not access_token and not has_store:
+                raise ConfigurationError(
+                    "an application client needs access_token= (or token_store=)"
+                )
             self.connection = Connection.for_portal(portal, allow_insecure_http=allow_insecure_http)
-            self.tokens = TokenState(TokenPair(access_token, refresh_token))
+            self.tokens = TokenState(
+                TokenPair(access_token, refresh_token) if access_token else None
+            )
             self.app = OAuthApp(client_id, client_secret or "", token_url) if client_id else None
             if (
                 self.app is not None

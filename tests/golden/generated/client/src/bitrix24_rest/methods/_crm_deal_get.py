@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.crm_deal_get import CrmDealGetResponse
@@ -70,13 +71,31 @@ class DealGetMethod:
         """Like `deal_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_get import CRM_DEAL_GET
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             CRM_DEAL_GET,
             {
                 "id": id,
                 "fields": fields,
             },
             timeout=timeout,
+        )
+
+    def deal_get_command(
+        self,
+        *,
+        id: int,
+        fields: Sequence[str] | None = None,
+    ) -> Command[CrmDealGetResponse]:
+        """`deal_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.crm_deal_get import CRM_DEAL_GET
+
+        return Command.of(
+            CRM_DEAL_GET,
+            {
+                "id": id,
+                "fields": fields,
+            },
         )
 
 
@@ -111,11 +130,29 @@ class AsyncDealGetMethod:
         """Like `deal_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_get import CRM_DEAL_GET
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             CRM_DEAL_GET,
             {
                 "id": id,
                 "fields": fields,
             },
             timeout=timeout,
+        )
+
+    def deal_get_command(
+        self,
+        *,
+        id: int,
+        fields: Sequence[str] | None = None,
+    ) -> Command[CrmDealGetResponse]:
+        """`deal_get` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.crm_deal_get import CRM_DEAL_GET
+
+        return Command.of(
+            CRM_DEAL_GET,
+            {
+                "id": id,
+                "fields": fields,
+            },
         )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.crm_deal_list import CrmDealListResponse
@@ -55,10 +56,22 @@ class DealListMethod:
         """Like `deal_list`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_list import CRM_DEAL_LIST
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             CRM_DEAL_LIST,
             {},
             timeout=timeout,
+        )
+
+    def deal_list_command(
+        self,
+    ) -> Command[CrmDealListResponse]:
+        """`deal_list` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.crm_deal_list import CRM_DEAL_LIST
+
+        return Command.of(
+            CRM_DEAL_LIST,
+            {},
         )
 
 
@@ -87,8 +100,20 @@ class AsyncDealListMethod:
         """Like `deal_list`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_list import CRM_DEAL_LIST
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             CRM_DEAL_LIST,
             {},
             timeout=timeout,
+        )
+
+    def deal_list_command(
+        self,
+    ) -> Command[CrmDealListResponse]:
+        """`deal_list` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.crm_deal_list import CRM_DEAL_LIST
+
+        return Command.of(
+            CRM_DEAL_LIST,
+            {},
         )

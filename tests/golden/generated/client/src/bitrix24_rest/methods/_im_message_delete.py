@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 if TYPE_CHECKING:
+    from .._runtime.batch import Command
     from .._runtime.core import RawResponse
     from ..client import AsyncClient, Client
     from ..models.im_message_delete import (
@@ -68,12 +69,28 @@ class MessageDeleteMethod:
         """Like `message_delete`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.im_message_delete import IM_MESSAGE_DELETE
 
-        return self._client.call_raw(
+        return self._client.call_endpoint_raw(
             IM_MESSAGE_DELETE,
             {
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def message_delete_command(
+        self,
+        *,
+        messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImMessageDeleteResponse]:
+        """`message_delete` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.im_message_delete import IM_MESSAGE_DELETE
+
+        return Command.of(
+            IM_MESSAGE_DELETE,
+            {
+                "MESSAGES": messages,
+            },
         )
 
 
@@ -105,10 +122,26 @@ class AsyncMessageDeleteMethod:
         """Like `message_delete`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.im_message_delete import IM_MESSAGE_DELETE
 
-        return await self._client.call_raw(
+        return await self._client.call_endpoint_raw(
             IM_MESSAGE_DELETE,
             {
                 "MESSAGES": messages,
             },
             timeout=timeout,
+        )
+
+    def message_delete_command(
+        self,
+        *,
+        messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
+    ) -> Command[ImMessageDeleteResponse]:
+        """`message_delete` as a command for `call_batch`; arguments are checked here."""
+        from .._runtime.batch import Command
+        from ..models.im_message_delete import IM_MESSAGE_DELETE
+
+        return Command.of(
+            IM_MESSAGE_DELETE,
+            {
+                "MESSAGES": messages,
+            },
         )

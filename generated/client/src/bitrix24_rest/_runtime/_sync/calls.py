@@ -1,0 +1,205 @@
+"""Calls by method name, batches and list methods: what the client offers besides typed methods.
+
+`AsyncBaseClient` derives from `AsyncCalls`; everything here goes through its `_exchange`, so
+auth, pacing (one batch request counts once), retries, redaction and exceptions are the typed
+methods'. `_async/calls.py` is the source of `_sync/calls.py` (unasync), as for the client.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import httpx
+
+from .. import batch as _batch
+from ..calls import CallResult, endpoint_for
+from ..core import Endpoint, Exchange, check_context, decode
+from ..errors import ApiError, Bitrix24Error
+from ..paging import next_start, page_items, page_size
+
+if TYPE_CHECKING:
+    from ..settings import ClientSettings
+
+__all__ = ["Calls", "ListItems"]
+
+Timeout = httpx.Timeout | float | None
+BATCH_METHOD = "batch"
+
+
+class Calls:
+    """`call`, `call_batch`, `iter_list` and `list_all`; mixed into the client."""
+
+    _error_classes: ClassVar[Mapping[str, type[ApiError]]] = {}
+    """The spec's error classes by lower-cased code; set by the generated subclass."""
+    _endpoint_homes: ClassVar[Mapping[str, tuple[str, str]]] = {}
+    """Where each method of the spec declares its endpoint: (module, constant), by method name."""
+    _settings: ClientSettings
+
+    def _exchange(
+        self, endpoint: Endpoint[Any], body: dict[str, Any], timeout: Timeout
+    ) -> Exchange:
+        raise NotImplementedError  # the client's own
+
+    def call(
+        self, method: str, params: Mapping[str, Any] | None = None, *, timeout: Timeout = None
+    ) -> CallResult:
+        """Call any REST method by name, such as ``client.call("crm.deal.list", {"start": 50})``.
+
+        `params` are sent as they are (wire names, JSON values). The answer is untyped: its
+        `result`, and `time`, `total`, `next`. A method of the spec keeps its policy (auth
+        contexts, whether it may be repeated) and its documented error classes.
+        """
+        endpoint = endpoint_for(method, self._known_endpoint(method))
+        check_context(endpoint, self._settings.connection)
+        exchange = self._exchange(endpoint, dict(params or {}), timeout)
+        return decode(endpoint, exchange.json, exchange.status_code, exchange.content)
+
+    def call_batch(
+        self,
+        commands: Mapping[str, _batch.Command[Any]] | Sequence[_batch.Command[Any]],
+        *,
+        halt: bool = False,
+        timeout: Timeout = None,
+    ) -> _batch.BatchResults:
+        """Run many commands through `batch`, 50 per request; one outcome per command.
+
+        Commands come from the methods' `*_command` twins (typed, checked when made) or from
+        `Command.named("any.method", {...})`. A mapping names them (`$result[name]` refers to
+        an earlier command of the same request); a sequence names them "0", "1", ...
+        Each outcome's `.result` is the typed result or raises that command's own exception;
+        one failed command hides no other. With `halt`, the portal stops at the first error and
+        the commands after it say they did not run (later requests are not sent).
+        """
+        named = _batch.named_commands(commands)
+        for command in named.values():
+            check_context(command.endpoint, self._settings.connection)
+        outcomes: dict[str, _batch.CommandOutcome[Any]] = {}
+        requests = _batch.plan(named)
+        sent = 0
+        stopped: Bitrix24Error | None = None
+        for request in requests:
+            if stopped is not None:
+                outcomes.update(_batch.not_run(request))
+                continue
+            endpoint = Endpoint(
+                method=BATCH_METHOD,
+                decode=lambda payload: payload,
+                request_schema={},
+                contexts=("application", "webhook"),
+                idempotent=all(c.endpoint.idempotent for c in request.values()),
+            )
+            sent += 1
+            try:
+                exchange = self._exchange(endpoint, _batch.batch_body(request, halt), timeout)
+                found = _batch.read_outcomes(request, exchange.json, self._error_classes)
+            except Bitrix24Error as exc:  # the whole request failed: each command says so
+                found = _batch.not_sent(request, exc)
+            outcomes.update(found)
+            if halt and any(not o.ok for o in found.values()):
+                stopped = next(o.error for o in found.values() if o.error is not None)
+        return _batch.BatchResults(outcomes, sent)
+
+    def iter_list(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        items: str | None = None,
+        timeout: Timeout = None,
+    ) -> ListItems:
+        """Every item of a list method, page after page, following `next`.
+
+        ``async for deal in client.iter_list("crm.deal.list", {"select": ["ID"]})``; the
+        iterator's `total` is known after the first page. `items` names the key of the list
+        inside `result` where a method wraps it (`crm.item.list`: ``"items"``; found by itself
+        when `result` has one list). Memory stays flat: one page at a time.
+        """
+        return ListItems(self, method, dict(params or {}), items, timeout)
+
+    def list_all(
+        self,
+        method: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        items: str | None = None,
+        fast: bool = True,
+        timeout: Timeout = None,
+    ) -> list[Any]:
+        """Every item of a list method, in order, in a list.
+
+        With `fast`, the first page gives `total`, and the other pages are fetched 50 at a
+        time in batch requests (`ceil(total / 50 / 50)` requests after the first instead of
+        `ceil(total / 50) - 1`); without it, page after page as `iter_list`.
+        """
+        params = dict(params or {})
+        if not fast:
+            return [item for item in self.iter_list(method, params, items=items)]
+        first_start = params.get("start", 0)
+        first = self.call(method, {**params, "start": first_start}, timeout=timeout)
+        collected = page_items(method, first.result, items)
+        start = next_start(method, first_start, first.next)
+        if start is None:
+            return collected
+        size = page_size(first_start, start, len(collected))
+        total = first.total if first.total is not None else start
+        starts = list(range(start, max(total, start), size))
+        pages = {f"page{s}": _batch.Command.named(method, {**params, "start": s}) for s in starts}
+        done = self.call_batch(pages, timeout=timeout)
+        last: CallResult | None = None
+        for name in pages:
+            last = done[name].result
+            collected.extend(page_items(method, last.result, items))
+        resume = next_start(method, starts[-1], last.next) if last is not None else None
+        if resume is not None:  # the list grew meanwhile: the rest page by page
+            rest = {**params, "start": resume}
+            collected.extend([item for item in self.iter_list(method, rest, items=items)])
+        return collected
+
+    def _known_endpoint(self, method: str) -> Endpoint[Any] | None:
+        """The spec's endpoint of `method`, imported on first use; None for another method."""
+        home = self._endpoint_homes.get(method)
+        if home is None:
+            return None
+        package = type(self).__module__.rpartition(".")[0]
+        found = getattr(importlib.import_module(f"{package}.{home[0]}"), home[1])
+        return found if isinstance(found, Endpoint) else None
+
+
+class ListItems:
+    """The items of a list method, fetched a page at a time as they are iterated."""
+
+    def __init__(
+        self,
+        client: Calls,
+        method: str,
+        params: dict[str, Any],
+        items: str | None,
+        timeout: Timeout,
+    ) -> None:
+        self._client = client
+        self._method = method
+        self._params = params
+        self._items = items
+        self._timeout = timeout
+        self.total: int | None = None
+        """The list's length as the first page gave it (None before, or if not given)."""
+        self.pages = 0
+        """How many pages were fetched so far."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._walk()
+
+    def _walk(self) -> Iterator[Any]:
+        start: int | None = self._params.get("start", 0)
+        while start is not None:
+            page = self._client.call(
+                self._method, {**self._params, "start": start}, timeout=self._timeout
+            )
+            self.pages += 1
+            if self.total is None:
+                self.total = page.total
+            for item in page_items(self._method, page.result, self._items):
+                yield item
+            start = next_start(self._method, start, page.next)
