@@ -10,6 +10,7 @@ from generator.model.ir import Api, ErrorCase, Field, Operation, Record
 from generator.runtime_facts import RuntimeFacts
 from generator.views import text
 from generator.views.calls import curl_call, python_call
+from generator.views.doc_examples import IndexExamples, index_examples
 from generator.views.labels import constraint_labels, type_label
 from generator.views.outcomes import failure_counts
 from generator.views.safe import Identifier, MdBlock, MdCell, MdText
@@ -134,6 +135,8 @@ class DocDefaults:
     token_url: MdText
     chunk_size: int
     time_limit_error: Identifier
+    batch_size: int
+    page_size: int
 
 
 @dataclass(frozen=True)
@@ -145,11 +148,15 @@ class DocApi:
     operations: tuple[DocOperation, ...]
     error_classes: tuple[DocErrorClass, ...]
     defaults: DocDefaults
+    examples: IndexExamples
+    exception_tree: MdBlock
+    """The runtime's exception hierarchy, as its `errors` module draws it."""
     sources: tuple[str, ...]
 
 
 def docs_view(api: Api, config: Config, facts: RuntimeFacts) -> DocApi:
     """The docs target's view of `api`."""
+    defaults = _defaults(api, facts)
     return DocApi(
         title=md(config.title),
         package=Identifier(config.package),
@@ -160,7 +167,9 @@ def docs_view(api: Api, config: Config, facts: RuntimeFacts) -> DocApi:
             DocErrorClass(cell(e.code), Identifier(e.name), cell(', '.join(e.bases)), cell(", ".join(map(str, e.statuses)) or "any"))
             for e in api.error_classes
         ),
-        defaults=_defaults(api, facts),
+        defaults=defaults,
+        examples=index_examples(api, config.package, _example_defaults(defaults)),
+        exception_tree=MdBlock.fenced(_exception_tree(facts), ""),
         sources=api.sources,
     )
 
@@ -265,4 +274,32 @@ def _defaults(api: Api, facts: RuntimeFacts) -> DocDefaults:
         token_url=md(auth.DEFAULT_TOKEN_URL),
         chunk_size=facts.default_chunk_size,
         time_limit_error=Identifier(time_limit),
+        batch_size=facts.module("batch").MAX_COMMANDS,
+        page_size=facts.module("paging").DEFAULT_PAGE_SIZE,
     )
+
+
+def _example_defaults(d: DocDefaults) -> dict[str, str]:
+    """The defaults the index's examples quote in their comments."""
+    return {
+        "burst": str(d.standard_burst),
+        "drain": str(d.standard_drain),
+        "max_retries": str(d.max_retries),
+        "backoff_base": str(d.backoff_base),
+        "backoff_max": str(d.backoff_max),
+        "wait": str(d.max_rate_limit_wait),
+        "connect": str(d.connect_timeout),
+        "read": str(d.read_timeout),
+    }
+
+
+def _exception_tree(facts: RuntimeFacts) -> str:
+    """The tree drawn in the runtime's `errors` docstring: from `Bitrix24Error` to the blank line."""
+    lines = (facts.module("errors").__doc__ or "").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "Bitrix24Error"), len(lines))
+    tree = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        tree.append(line[4:] if line.startswith("    ") else line)
+    return "\n".join(tree)

@@ -135,7 +135,7 @@ def _messages(portal: FakePortal, params: dict[str, Any], arrived: float, *, cre
         user, chat, message = fp._block_id(item, "user"), fp._block_id(item, "chat"), fp._block_id(item, "message")
         entry: dict[str, Any] = {
             "user": portal._internal_user_id_locked(connector, user or "0"),
-            "message": fp._block_echo(item, "message"),
+            "message": _message_echo(fp._block_echo(item, "message")),
             "chat": fp._block_echo(item, "chat"),
         }
         key = fp.MessageKey(connector, line, chat or "", message or "")
@@ -146,6 +146,43 @@ def _messages(portal: FakePortal, params: dict[str, Any], arrived: float, *, cre
             entry["SUCCESS"] = True
         results.append(entry)
     return ok(portal, {"SUCCESS": True, "DATA": {"RESULT": results}}, arrived)
+
+
+def connector_list(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    return ok(portal, dict(portal.family.connectors) or [], arrived)
+
+
+def connector_data_set(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    connector, line = str(params.get("CONNECTOR") or ""), _line(params)
+    if not connector or line is None:
+        return _error(400, "ERROR_ARGUMENT", "Argument 'CONNECTOR' is null or empty")
+    return ok(portal, True, arrived)
+
+
+def chat_name_set(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    if not params.get("CHAT_ID") or not params.get("NAME"):
+        return _error(400, "ERROR_ARGUMENT", "Argument 'CHAT_ID' is null or empty")
+    return ok(portal, {"SUCCESS": True, "DATA": {"RESULT": {}}}, arrived)
+
+
+def send_status(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    if _answers()._is_null_or_empty(params.get("MESSAGES")):
+        return _error(400, "ERROR_ARGUMENT", "Argument 'MESSAGES' is null or empty")
+    return ok(portal, {"SUCCESS": True, "DATA": []}, arrived)
+
+
+def config_get(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    line = _answers()._as_line_id(params.get("CONFIG_ID"))
+    if line is None:
+        return _error(400, "CONFIG_ID_EMPTY", "Open line ID is not specified")
+    active = any(line == open_line for _, open_line in portal._open_lines)
+    name = portal.family.line_names.get(line, f"Line {line}")
+    return ok(portal, {"ID": str(line), "ACTIVE": "Y" if active else "N", "LINE_NAME": name}, arrived)
+
+
+def _message_echo(message: dict[str, Any]) -> dict[str, Any]:
+    """The message as the answer echoes it: its `date` comes back as an (empty) object, as the pages show."""
+    return {**message, "date": {}} if "date" in message else message
 
 
 def item_list(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
@@ -165,8 +202,17 @@ def item_list(portal: FakePortal, params: dict[str, Any], arrived: float) -> _An
     return ok(portal, {"items": page}, arrived, **envelope)
 
 
+USERS = ({"ID": "1", "NAME": "John", "LAST_NAME": "Doe", "ACTIVE": True},)
+
+
 def user_current(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
-    return ok(portal, {"ID": "1", "NAME": "John", "LAST_NAME": "Doe", "ACTIVE": True}, arrived)
+    return ok(portal, USERS[0], arrived)
+
+
+def user_get(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
+    wanted = str(params.get("ID") or "")
+    found = [user for user in USERS if not wanted or user["ID"] == wanted]
+    return ok(portal, found, arrived, total=len(found))
 
 
 def batch(portal: FakePortal, params: dict[str, Any], arrived: float) -> _Answer:
@@ -249,7 +295,14 @@ HANDLERS: dict[str, Handler] = {
     "imconnector.status": status,
     "imconnector.send.messages": send_messages,
     "imconnector.update.messages": update_messages,
+    "imconnector.list": connector_list,
+    "imconnector.connector.data.set": connector_data_set,
+    "imconnector.chat.name.set": chat_name_set,
+    "imconnector.send.status.delivery": send_status,
+    "imconnector.send.status.reading": send_status,
+    "imopenlines.config.get": config_get,
     "crm.item.list": item_list,
     "user.current": user_current,
+    "user.get": user_get,
     "batch": batch,
 }

@@ -55,6 +55,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 import trustme
 
+from tests.e2e import fake_methods
+
 DEFAULT_CLIENT_ID: Final = "app.test"
 DEFAULT_CLIENT_SECRET: Final = "app-secret"
 DEFAULT_CONNECTOR: Final = "myconnector"
@@ -186,6 +188,7 @@ class _Answer:
     status: int
     body: bytes
     content_type: str
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _json_answer(status: int, payload: Any) -> _Answer:
@@ -416,6 +419,8 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
+        for name, value in answer.headers:
+            self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -581,6 +586,9 @@ class FakePortal:
         self._operations_blocked_until = 0.0
         self._overloaded = False
         self._faults: deque[_InjectedFault] = deque()
+        # The other methods (tests/e2e/fake_methods.py) and a domain change.
+        self.family = fake_methods.FamilyState()
+        self._moved_to: str | None = None
         # Observations.
         self._requests: list[RequestRecord] = []
         self._internal_errors: list[BaseException] = []
@@ -662,6 +670,19 @@ class FakePortal:
         """The largest number of connections that were open at the same time."""
         with self._lock:
             return self._server.peak_connections if self._server is not None else 0
+
+    # ---- the other methods and a domain change -----------------------------------------------------
+
+    def add_items(self, count: int) -> None:
+        """Give `crm.item.list` `count` more items (ids go on from the last)."""
+        with self._lock:
+            first = len(self.family.items) + 1
+            self.family.items.extend({"id": n, "title": f"Item {n}"} for n in range(first, first + count))
+
+    def move_to(self, host: str | None) -> None:
+        """Answer every REST call with a redirect to `host` (None: serve again)."""
+        with self._lock:
+            self._moved_to = host
 
     # ---- open lines and messages ------------------------------------------------------------------
 
@@ -876,6 +897,9 @@ class FakePortal:
         auth = params.pop("auth", None) or query_params.get("auth")
         params = {str(key).upper(): value for key, value in params.items()}
         with self._lock:
+            if self._moved_to is not None:  # change-domen.md: a redirect to the new address
+                location = f"https://{self._moved_to}/rest/{rest_call.method}"
+                return _Answer(302, b"", "text/html", (("Location", location),))
             if self._faults:
                 fault = self._faults.popleft()
                 if fault.html:
@@ -894,12 +918,13 @@ class FakePortal:
             refusal = self._check_access_token_locked(auth)
             if refusal is not None:
                 return refusal
-            if rest_call.method != DELETE_MESSAGES_METHOD:
+            handler = fake_methods.handler_for(rest_call.method)
+            if handler is None:
                 return _error_answer(404, "ERROR_METHOD_NOT_FOUND")
             if time.time() < self._operations_blocked_until:
                 reset_at = math.ceil(self._operations_blocked_until)
                 return _error_answer(429, "OPERATION_TIME_LIMIT", time={"operating_reset_at": reset_at})
-            return self._delete_messages_locked(params, arrived)
+            return handler(self, params, arrived)
 
     def _delete_messages_locked(self, params: dict[str, Any], arrived: float) -> _Answer:
         connector, line, messages = params.get("CONNECTOR"), params.get("LINE"), params.get("MESSAGES")
