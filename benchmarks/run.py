@@ -35,6 +35,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.client_figures import measure_call_overhead, measure_import, measure_parse
+from benchmarks.list_figures import measure_list_memory
 from benchmarks.generator_figures import (
     BIG_RUN_MIN_TIMEOUT_S,
     BIG_SIZE,
@@ -77,6 +78,7 @@ def measure_everything(settings: Settings) -> Report:
     run_section("Client overhead per call", lambda: measure_call_overhead(settings, report), report)
     run_section("Parse a 1,000-item RESULT", lambda: measure_parse(settings, report), report)
     run_section("Import time", lambda: measure_import(settings, report), report)
+    run_section("List iteration memory", lambda: measure_list_memory(settings.quick, report), report)
     return report
 
 

@@ -40,6 +40,9 @@ FIGURE_ROWS = (
     "| 5 | Parse a 1,000-item RESULT",
     "| 6 | Import: generated package",
     "| 6b | Import, whole process minus `python -c pass`",
+    "| 7 | Iterate 1,000 list items (`iter_list`): peak traced memory",
+    "| 7 | Iterate 5,000 list items (`iter_list`): peak traced memory",
+    "| 7 | Memory growth, 5,000 / 1,000 items",
 )
 PROCESS_ROWS = (
     "| 1 | Cold generation of `spec/`",
