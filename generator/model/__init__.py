@@ -18,6 +18,7 @@ from generator.loader import SpecSet
 from generator.model.errors import DocumentedError, error_cases, error_classes, exception_names
 from generator.model.ir import Api, Namespace, Operation, Record
 from generator.model.item_results import item_results
+from generator.model.list_methods import list_items
 from generator.model.messages import Request, Response, read_request, read_response
 from generator.model.operations import OperationSite, read_operations
 from generator.model.reader import SpecReader
@@ -104,6 +105,14 @@ def _operation(
         item_results=outcomes,
         errors_at=site.errors_at,
         argument_rules=request.rules,
+        list_items=list_items(
+            schemas.reader,
+            site.location,
+            site.data,
+            request.params,
+            response.type,
+            lambda name: tuple(schemas.by_name[name].fields),
+        ),
     )
 
 

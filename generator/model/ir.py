@@ -170,6 +170,16 @@ class ErrorClass:
 
 
 @dataclass(frozen=True)
+class ListItems:
+    """Where a list method's answer holds one page of items (it pages by `start` and `next`)."""
+
+    attributes: tuple[str, ...]
+    """The Python attributes from the response model to the items: `("result",)`, `("result", "items")`."""
+    item: TypeExpr
+    item_nullable: bool
+
+
+@dataclass(frozen=True)
 class ItemResults:
     """Where the answer carries one outcome per request item (partial failure inside HTTP 200)."""
 
@@ -224,6 +234,8 @@ class Operation:
     """Where its HTTP 200 answers carry an error code of their own (`x-bitrix24-errors-at`)."""
     argument_rules: dict[str, JsonValue]
     """The arguments' rules as a JSON Schema subset (every `$ref` inlined), checked before sending."""
+    list_items: ListItems | None = None
+    """Set for a list method: its `*_iter` twin follows `next` page after page."""
 
     @property
     def call_path(self) -> str:

@@ -15,8 +15,8 @@ from generator.runtime_facts import RuntimeFacts
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 CONTEXTS: tuple[Context, ...] = ("application", "webhook")
-TWIN_SUFFIXES = ("", "_raw", "_command")
-"""A method's function, and its twins: with the HTTP answers, and as a batch command."""
+TWIN_SUFFIXES = ("", "_raw", "_command", "_iter")
+"""A method's function, and its twins: with the HTTP answers, as a batch command, every page's items."""
 SAFE_OPERATION_ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 METHOD_PATH = re.compile(r"^/[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 

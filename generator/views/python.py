@@ -51,6 +51,17 @@ class PyItemResults:
 
 
 @dataclass(frozen=True)
+class PyListIter:
+    """A list method's `*_iter` twin: every item, page after page."""
+
+    function: Identifier
+    item_annotation: PyCode
+    attributes: PyLiteral
+    params: tuple[PyParam, ...]
+    """The method's arguments but `start`, which the twin sets itself."""
+
+
+@dataclass(frozen=True)
 class PyOperation:
     """A method: its endpoint declaration and its method classes."""
 
@@ -80,6 +91,7 @@ class PyOperation:
     exceptions_doc: DocText
     imports: tuple[PyCode, ...]
     type_imports: tuple[PyCode, ...]
+    list_iter: PyListIter | None
     """Imports needed only by annotations (under `if TYPE_CHECKING:`)."""
     decoder: PyCode
     rules_literal: PyLiteral
@@ -229,7 +241,8 @@ def _operation(op: Operation, package: str, homes: dict[str, str], records: dict
     params = tuple(_param(f) for f in op.params)
     returned = annotation(op.response)
     needed: dict[str, set[str]] = {}
-    for t in (*(f.type for f in op.params), op.response):
+    listed = op.list_items
+    for t in (*(f.type for f in op.params), op.response, *((listed.item,) if listed else ())):
         for name in t.records():
             needed.setdefault(homes.get(name, op.module), set()).add(name)
     abc = names_used((p.annotation for p in params), ("Mapping", "Sequence"))
@@ -287,6 +300,16 @@ def _operation(op: Operation, package: str, homes: dict[str, str], records: dict
                 match=PyLiteral.of(outcomes.match),
             )
             if outcomes
+            else None
+        ),
+        list_iter=(
+            PyListIter(
+                function=Identifier(op.function + "_iter"),
+                item_annotation=PyCode(annotation(listed.item) + (" | None" if listed.item_nullable else "")),
+                attributes=PyLiteral.of(listed.attributes),
+                params=tuple(p for p, f in zip(params, op.params, strict=True) if f.wire_name != "start"),
+            )
+            if listed
             else None
         ),
         sources=(op.source,),

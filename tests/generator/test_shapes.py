@@ -315,6 +315,55 @@ def test_a_method_without_a_dot_is_called_on_the_client_itself(pkg: ModuleType) 
     assert answer.result.result_total == {"get_department": 1}
 
 
+# -- list methods ---------------------------------------------------------------------------------
+
+
+class Pages:
+    """A MockTransport portal answering `crm.item.list` with `size` items per page of `total`."""
+
+    def __init__(self, total: int, size: int = 2) -> None:
+        self.total, self.size = total, size
+        self.starts: list[int] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        start = json.loads(request.content).get("start", 0)
+        self.starts.append(start)
+        items = [{"id": n, "title": f"Item {n}"} for n in range(start + 1, min(start + self.size, self.total) + 1)]
+        body: dict[str, Any] = {"result": {"items": items}, "total": self.total}
+        if start + self.size < self.total:
+            body["next"] = start + self.size
+        return httpx.Response(200, json=body)
+
+
+def test_a_list_method_s_iter_twin_gives_every_typed_item_following_next(pkg: ModuleType) -> None:
+    pages = Pages(5)
+    client = pkg.Client("example.bitrix24.com", access_token="token", transport=httpx.MockTransport(pages), rate_limit=None)
+    with client:
+        items = client.crm.item_list_iter(entity_type_id=2, select=["id", "title"])
+        assert items.total is None
+        listed = list(items)
+
+    assert [item.id for item in listed] == [1, 2, 3, 4, 5]
+    assert all(type(item) is pkg.models.CrmListedItem for item in listed)
+    assert items.total == 5 and items.pages == 3 and pages.starts == [0, 2, 4]
+
+
+def test_the_async_iter_twin_gives_the_same_items(pkg: ModuleType) -> None:
+    import asyncio
+
+    async def run() -> list[int]:
+        transport = httpx.MockTransport(Pages(3))
+        async with pkg.AsyncClient("example.bitrix24.com", access_token="t", transport=transport, rate_limit=None) as c:
+            return [item.id async for item in c.crm.item_list_iter(entity_type_id=2)]
+
+    assert asyncio.run(run()) == [1, 2, 3]
+
+
+def test_only_a_list_method_gets_an_iter_twin(pkg: ModuleType) -> None:
+    assert hasattr(pkg.Client, "batch") and not hasattr(pkg.Client, "batch_iter")
+    assert "item_get_iter" not in dir(pkg.methods.crm.CrmMethods)
+
+
 # -- 9. errors inside HTTP 200 ---------------------------------------------------------------------
 
 

@@ -8,14 +8,15 @@ methods'. `_async/calls.py` is the source of `_sync/calls.py` (unasync), as for 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar
+from collections import abc
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import httpx
 
 from .. import batch as _batch
-from ..calls import CallResult, endpoint_for
-from ..core import Endpoint, Exchange, check_context, decode
+from ..calls import CallResult, endpoint_for, read_call_result
+from ..core import Endpoint, Exchange, RawResponse, check_context, decode
 from ..errors import ApiError, Bitrix24Error
 from ..paging import next_start, page_items, page_size
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Calls", "ListItems"]
 
+T = TypeVar("T")
 Timeout = httpx.Timeout | float | None
 BATCH_METHOD = "batch"
 
@@ -108,7 +110,7 @@ class Calls:
         *,
         items: str | None = None,
         timeout: Timeout = None,
-    ) -> ListItems:
+    ) -> ListItems[Any]:
         """Every item of a list method, page after page, following `next`.
 
         ``async for deal in client.iter_list("crm.deal.list", {"select": ["ID"]})``; the
@@ -116,7 +118,46 @@ class Calls:
         inside `result` where a method wraps it (`crm.item.list`: ``"items"``; found by itself
         when `result` has one list). Memory stays flat: one page at a time.
         """
-        return ListItems(self, method, dict(params or {}), items, timeout)
+        params = dict(params or {})
+
+        def fetch(start: Any) -> tuple[list[Any], int | None, int | None]:
+            page = self.call(method, {**params, "start": start}, timeout=timeout)
+            return page_items(method, page.result, items), page.total, page.next
+
+        return ListItems(method, params.get("start", 0), fetch)
+
+    def iter_endpoint(
+        self,
+        endpoint: Endpoint[Any],
+        arguments: Mapping[str, Any],
+        attributes: Sequence[str],
+        *,
+        timeout: Timeout = None,
+    ) -> ListItems[Any]:
+        """Every item of a typed list method: the typed answer's `attributes` on each page.
+
+        The methods' `*_iter` twins call this; `start` follows the answers' `next`.
+        """
+        arguments = dict(arguments)
+
+        def fetch(start: Any) -> tuple[list[Any], int | None, int | None]:
+            raw = self.call_endpoint_raw(endpoint, {**arguments, "start": start}, timeout=timeout)
+            found: Any = raw.result
+            for attribute in attributes:
+                found = getattr(found, attribute, None)
+            envelope = read_call_result(raw.json)
+            return list(found or ()), envelope.total, envelope.next
+
+        return ListItems(endpoint.method, arguments.get("start", 0), fetch)
+
+    def call_endpoint_raw(
+        self,
+        endpoint: Endpoint[T],
+        arguments: Mapping[str, Any] | None = None,
+        *,
+        timeout: Timeout = None,
+    ) -> RawResponse[T]:
+        raise NotImplementedError  # the client's own
 
     def list_all(
         self,
@@ -167,39 +208,30 @@ class Calls:
         return found if isinstance(found, Endpoint) else None
 
 
-class ListItems:
+class ListItems(Generic[T]):
     """The items of a list method, fetched a page at a time as they are iterated."""
 
-    def __init__(
-        self,
-        client: Calls,
-        method: str,
-        params: dict[str, Any],
-        items: str | None,
-        timeout: Timeout,
-    ) -> None:
-        self._client = client
+    def __init__(self, method: str, start: Any, fetch: Callable[[Any], Any]) -> None:
+        """`fetch(start)` gives one page: (its items, `total`, `next`); awaited here."""
         self._method = method
-        self._params = params
-        self._items = items
-        self._timeout = timeout
+        self._start = start
+        self._fetch = fetch
         self.total: int | None = None
         """The list's length as the first page gave it (None before, or if not given)."""
         self.pages = 0
         """How many pages were fetched so far."""
 
-    def __iter__(self) -> Iterator[Any]:
+    def __iter__(self) -> abc.Iterator[T]:
         return self._walk()
 
-    def _walk(self) -> Iterator[Any]:
-        start: int | None = self._params.get("start", 0)
+    def _walk(self) -> abc.Iterator[T]:
+        start: Any = self._start
         while start is not None:
-            page = self._client.call(
-                self._method, {**self._params, "start": start}, timeout=self._timeout
-            )
+            page: tuple[list[T], int | None, int | None] = self._fetch(start)
+            items, total, next_value = page
             self.pages += 1
             if self.total is None:
-                self.total = page.total
-            for item in page_items(self._method, page.result, self._items):
+                self.total = total
+            for item in items:
                 yield item
-            start = next_start(self._method, start, page.next)
+            start = next_start(self._method, start, next_value)
