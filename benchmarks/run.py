@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks.client_figures import measure_call_overhead, measure_import, measure_parse
-from benchmarks.list_figures import measure_list_memory
 from benchmarks.generator_figures import (
     BIG_RUN_MIN_TIMEOUT_S,
     BIG_SIZE,
@@ -45,6 +44,7 @@ from benchmarks.generator_figures import (
     measure_scale,
     warm_up,
 )
+from benchmarks.list_figures import measure_list_memory
 from benchmarks.machine import git_revision, load_average, machine_description
 from benchmarks.measure import RUN_TIMEOUT_S, log_progress
 from benchmarks.peer import measure_opc
