@@ -15,7 +15,7 @@ at the first; the model is returned only when there are none. Names the runtime 
 from __future__ import annotations
 
 from generator.loader import SpecSet
-from generator.model.errors import DocumentedError, error_cases, error_classes, exception_names
+from generator.model.errors import DocumentedError, check_stable_groups, error_cases, error_classes, exception_names
 from generator.model.ir import Api, Namespace, Operation, Record
 from generator.model.item_results import item_results
 from generator.model.list_methods import list_items
@@ -42,6 +42,7 @@ def build_model(spec: SpecSet, facts: RuntimeFacts) -> tuple[Api | None, list[Pr
     sites = read_operations(reader, facts)
     parts = [_parts(schemas, facts, site) for site in sites]
     names = exception_names((case.code for *_, cases in parts for case in cases), facts)
+    check_stable_groups(reader, [(site.method, site.location, cases) for site, _, _, cases in parts], facts)
     operations = tuple(_operation(site, request, response, cases, names, schemas, facts) for site, request, response, cases in parts)
     if reader.problems:
         return None, reader.problems

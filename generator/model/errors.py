@@ -147,12 +147,39 @@ def _short_name(code: str) -> str:
     return name if name.endswith("Error") else name + "Error"
 
 
+def check_stable_groups(
+    reader: SpecReader, documented: list[tuple[str, Location, tuple[DocumentedError, ...]]], facts: RuntimeFacts
+) -> None:
+    """Refuse a code only methods document, at statuses of two groups: its exception's group
+    would then depend on which methods the spec has, and adding one would move it.
+
+    `documented` is (method, its location, its cases) for every method, in the spec's order.
+    """
+    system = {c.code.lower() for _, _, cases in documented for c in cases if c.system}
+    first: dict[str, tuple[str, str, int | None]] = {}
+    for method, location, cases in sorted(documented, key=lambda d: d[0]):
+        for case in cases:
+            code = case.code.lower()
+            if not case.code or code in system:
+                continue
+            group = facts.group_for_status(case.status).__name__
+            seen = first.setdefault(code, (group, method, case.status))
+            if seen[0] != group:
+                reader.problem(
+                    location,
+                    f"error code '{case.code}' is documented here at {case.status or 'any status'} ({group}) and by "
+                    f"{seen[1]} at {seen[2] or 'any status'} ({seen[0]}): its exception's group would depend on "
+                    "which methods the spec has; give it once in common.yaml#/components/examples with the "
+                    "status that decides its group, and refer to it from both methods",
+                )
+
+
 def error_classes(operations: tuple[Operation, ...], facts: RuntimeFacts) -> tuple[ErrorClass, ...]:
     """One exception class per error code (codes compared case-insensitively).
 
     Its groups never move when a method documents the code at another status: the status the
-    shared components give a system error decides; a code only methods document derives from
-    the group of every status they give it.
+    shared components give a system error decides; a code only methods document has one group
+    (`check_stable_groups` refuses one that two methods give statuses of different groups).
     """
     by_code: dict[str, list[ErrorCase]] = {}
     for op in operations:

@@ -27,7 +27,7 @@ import yaml
 from generator.config import Config
 from generator.pipeline import generate
 from generator.write import update_folder
-from tests.generator.test_model import SUCCESS, built, spec_file
+from tests.generator.test_model import SUCCESS, built, refused, spec_file
 from tests.support import SPEC_DIR
 
 SHAPES = Path(__file__).parent.parent / "shapes"
@@ -386,23 +386,35 @@ def test_the_success_answer_of_a_method_with_errors_inside_200_is_its_result(pkg
 # -- 10. error classes that do not move ------------------------------------------------------------
 
 
-def test_documenting_a_system_code_at_another_status_leaves_its_exception_s_bases_unchanged(
+def test_documenting_known_codes_at_other_statuses_leaves_every_exception_s_bases_unchanged(
     tmp_path: Path, config: Config
 ) -> None:
     files = {p.name: p.read_text(encoding="utf-8") for p in SPEC_DIR.glob("*.yaml")}
     before = built(tmp_path / "before", config, files)
     system = {c.code for op in before.operations for c in op.errors if c.system}
-    codes = sorted(system | {"WRONG_AUTH_TYPE", "NOT_ACTIVE_LINE"})
+    # System codes at 400 (ACCESS_DENIED is an AuthError by common.yaml), and a code only
+    # methods document at a status of its own group (NOT_ACTIVE_LINE: 400).
+    codes = sorted(system | {"NOT_ACTIVE_LINE"})
     files["imconnector.other.yaml"] = spec_file({"/imconnector.other": {"responses": {"200": SUCCESS, "400": _errors_at(codes)}}})
     after = {c.code: c.bases for c in built(tmp_path / "after", config, files).error_classes}
 
     assert {"ACCESS_DENIED", "INVALID_CREDENTIALS", "insufficient_scope"} <= system
-    for error_class in before.error_classes:
-        if error_class.code in system:
-            assert after[error_class.code] == error_class.bases, error_class.code
-        else:  # a code only methods document gains the group of the new status, and loses none
-            assert set(error_class.bases) <= set(after[error_class.code]), error_class.code
+    assert {c.code: after[c.code] for c in before.error_classes} == {c.code: c.bases for c in before.error_classes}
     assert after["ACCESS_DENIED"] == ("AuthError",)
+
+
+def test_a_method_only_code_at_a_status_of_another_group_is_refused_with_what_to_do(
+    tmp_path: Path, config: Config
+) -> None:
+    files = {p.name: p.read_text(encoding="utf-8") for p in SPEC_DIR.glob("*.yaml")}
+    files["imconnector.other.yaml"] = spec_file(
+        {"/imconnector.other": {"responses": {"200": SUCCESS, "400": _errors_at(["WRONG_AUTH_TYPE"])}}}
+    )
+    problems = refused(tmp_path, config, files)
+
+    assert [p.file.rsplit("/", 1)[-1] for p in problems] == ["imconnector.other.yaml"]
+    assert "'WRONG_AUTH_TYPE' is documented here at 400 (BadRequestError)" in problems[0].message
+    assert "(AuthError)" in problems[0].message and "common.yaml#/components/examples" in problems[0].message
 
 
 def _errors_at(codes: list[str]) -> dict[str, Any]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -82,6 +81,8 @@ class FileTokenStore:
             "expires_at": pair.expires_at,
             "details": dict(pair.details),
         }
+        import tempfile  # on first use: importing the client stays cheap
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)
         try:

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import httpx
 
-from .. import batch as _batch
 from ..calls import CallResult, endpoint_for, read_call_result
 from ..core import Endpoint, Exchange, RawResponse, check_context, decode
 from ..errors import ApiError, Bitrix24Error
 from ..paging import next_start, page_items, page_size
 
 if TYPE_CHECKING:
+    from .. import batch as _batch
     from ..settings import ClientSettings
 
 __all__ = ["Calls", "ListItems"]
@@ -74,6 +74,8 @@ class Calls:
         one failed command hides no other. With `halt`, the portal stops at the first error and
         the commands after it say they did not run (later requests are not sent).
         """
+        from .. import batch as _batch  # on first use: importing the client stays cheap
+
         named = _batch.named_commands(commands)
         for command in named.values():
             check_context(command.endpoint, self._settings.connection)
@@ -186,7 +188,9 @@ class Calls:
         size = page_size(first_start, start, len(collected))
         total = first.total if first.total is not None else start
         starts = list(range(start, max(total, start), size))
-        pages = {f"page{s}": _batch.Command.named(method, {**params, "start": s}) for s in starts}
+        from ..batch import Command
+
+        pages = {f"page{s}": Command.named(method, {**params, "start": s}) for s in starts}
         done = self.call_batch(pages, timeout=timeout)
         last: CallResult | None = None
         for name in pages:

@@ -12,7 +12,7 @@ import ssl
 import time
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -43,8 +43,10 @@ from ..errors import ConfigurationError, PortalMovedError, TransportError, Unexp
 from ..pacer import STANDARD_PLAN, RateLimit
 from ..retry import RetryPolicy
 from ..settings import ClientSettings
-from ..tokens import TokenStore
 from .calls import Calls
+
+if TYPE_CHECKING:
+    from ..tokens import TokenStore
 
 __all__ = ["BaseClient"]
 
