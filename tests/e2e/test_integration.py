@@ -136,6 +136,18 @@ def test_a_batch_of_120_commands_is_3_requests_and_one_failure_hides_no_other_re
     assert [o.name for o in results.failed] == ["user60"]
 
 
+def test_each_batch_request_counts_once_for_the_pacer(portal: FakePortal) -> None:
+    from bitrix24_rest import RateLimit
+
+    commands = [Command.named("user.current") for _ in range(100)]
+    with client(portal, rate_limit=RateLimit(burst=50, drain_per_second=0.01)) as c:
+        results = c.call_batch(commands)
+        level = c._settings.pacer._level  # the client's bucket: one slot per request sent
+
+    assert results.requests == 2 and 1.9 < level <= 2.0
+    assert all(outcome.ok for outcome in results.values())
+
+
 def test_typed_commands_give_typed_results_and_references_reach_earlier_results(portal: FakePortal) -> None:
     with client(portal) as c:
         results = c.call_batch(
