@@ -376,3 +376,20 @@ def test_the_connector_workflow_runs_end_to_end_through_the_async_client(portal:
 
     asyncio.run(run())
     assert not portal.messages
+
+
+# -- secrets ---------------------------------------------------------------------------------------
+
+
+def test_a_failed_refresh_carries_no_secret_anywhere_in_its_exception_chain(portal: FakePortal) -> None:
+    portal.expire_access_token()
+    with client(portal, token_url="https://127.0.0.1:1/oauth/token/") as c, pytest.raises(errors.TransportError) as raised:
+        c.call("user.current")
+
+    chain, error = [], raised.value
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__ or error.__context__  # type: ignore[assignment]
+    texts = " ".join(f"{e!r} {e}" for e in chain)
+    assert len(chain) == 1
+    assert CLIENT_SECRET not in texts and portal.refresh_token not in texts

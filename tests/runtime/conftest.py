@@ -69,10 +69,12 @@ def isolated_secrets() -> Iterator[None]:
     """Put the runtime's secret registry back as it was after the test, however the test filled it."""
     from client_runtime import secrets
 
-    saved = list(secrets._secrets)
+    saved, held = list(secrets._secrets), dict(secrets._held)
     try:
         yield
     finally:
         with secrets._lock:
             secrets._secrets.clear()
             secrets._secrets.extend(saved)
+            secrets._held.clear()
+            secrets._held.update(held)

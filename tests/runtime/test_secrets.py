@@ -80,18 +80,27 @@ def test_records_of_the_packages_logger_reach_handlers_masked(caplog: pytest.Log
 
 
 @pytest.mark.usefixtures("isolated_secrets")
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="bug: the registry is a deque(maxlen=1024) that forgets the oldest secrets first, so after ~510 token "
-    "refreshes (three weeks of hourly refreshes) the client_secret, still sent in every refresh URL that httpx "
-    "logs, is no longer masked",
-)
 def test_a_secret_still_in_use_stays_masked_however_many_tokens_were_refreshed_since() -> None:
     client_secret = "SECRETS-client-secret-0a9f"
     SECRETS_SEEN.add(client_secret)
-    secrets.register(client_secret)
+    secrets.hold(client_secret)  # as a client holds its secret
     state = TokenState(TokenPair("SECRETS-first-access-000", "SECRETS-first-refresh-000"))
-    for n in range(520):
+    for n in range(5000):  # more than the remembered old tokens
         state.replace(TokenPair(f"SECRETS-access-{n:06d}", f"SECRETS-refresh-{n:06d}"))
-    assert secrets.redact(f"client_secret={client_secret}") == "client_secret=***"
+
+    assert secrets.redact(f"secret {client_secret} in any text") == "secret *** in any text"
+    assert secrets.redact("now SECRETS-access-004999 and SECRETS-refresh-004999") == "now *** and ***"
+    assert secrets.redact("recent SECRETS-access-004000") == "recent ***"
+    secrets.release(client_secret)
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("GET /oauth/token/?client_secret=abc123456&refresh_token=r9f8e7d6c5&x=1", "GET /oauth/token/?client_secret=***&refresh_token=***&x=1"),
+        ('{"auth": "never-registered-token", "ID": 1}', '{"auth": "***", "ID": 1}'),
+        ("POST https://p.bitrix24.com/rest/1/abcdef123456/profile", "POST https://p.bitrix24.com/rest/1/***/profile"),
+    ],
+)
+def test_a_secret_in_a_known_place_is_masked_even_if_never_registered(text: str, masked: str) -> None:
+    assert secrets.redact(text) == masked

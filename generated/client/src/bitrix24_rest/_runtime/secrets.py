@@ -3,13 +3,21 @@
 Every secret a client holds is registered here. `redact` replaces them in any text, and a
 logging filter on this package's logger and on httpx's and httpcore's (which log request URLs,
 where a webhook code or a token-refresh query would otherwise show) applies it to every record.
+
+Secrets in use never expire: a client's secret and webhook code are held for the life of the
+process, and the token pair each client holds now for as long as it holds it (`hold` and
+`release`); tokens no client holds any more are still remembered, the latest 4,096 of them.
+Wherever a secret sits in a known place (`client_secret=`, `refresh_token=`, `access_token=`,
+`auth=` in a query, the same keys in JSON, a webhook's code in `/rest/<user>/<code>/`), it is
+masked by that pattern too, registered or not.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections import deque
+from collections import Counter, deque
 
 from . import PACKAGE
 
@@ -18,14 +26,27 @@ __all__ = [
     "MASK",
     "RedactingFilter",
     "install_log_filter",
+    "hold",
     "redact",
     "register",
+    "release",
 ]
 
 MASK = "***"
 _MIN_LENGTH = 6  # shorter strings would mask ordinary words
 _lock = threading.Lock()
-_secrets: deque[str] = deque(maxlen=1024)
+_secrets: deque[str] = deque(maxlen=4096)
+"""Secrets no longer held (old tokens), the latest first to stay."""
+_held: Counter[str] = Counter()
+"""Secrets in use, with how many holders each has: never forgotten while held."""
+_PATTERNS = (
+    (re.compile(r"((?:client_secret|refresh_token|access_token|auth)=)[^&\s\"']+"), r"\1" + MASK),
+    (
+        re.compile(r"(\"(?:client_secret|refresh_token|access_token|auth)\"\s*:\s*\")[^\"]*(\")"),
+        r"\1" + MASK + r"\2",
+    ),
+    (re.compile(r"(/rest/\d+/)[^/\s\"'?]{6,}(/)"), r"\1" + MASK + r"\2"),
+)
 
 
 def register(*secrets: str | None) -> None:
@@ -36,13 +57,35 @@ def register(*secrets: str | None) -> None:
                 _secrets.append(secret)
 
 
-def redact(text: str) -> str:
-    """`text` with every registered secret replaced by ***."""
+def hold(*secrets: str | None) -> None:
+    """Hide `secrets` for as long as they are held (until as many `release` calls)."""
     with _lock:
-        secrets = sorted(_secrets, key=len, reverse=True)
+        for secret in secrets:
+            if secret and len(secret) >= _MIN_LENGTH:
+                _held[secret] += 1
+
+
+def release(*secrets: str | None) -> None:
+    """Let go of held `secrets`; they are still remembered among the latest ones."""
+    with _lock:
+        for secret in secrets:
+            if secret and _held.get(secret, 0) > 0:
+                _held[secret] -= 1
+                if not _held[secret]:
+                    del _held[secret]
+                    if secret not in _secrets:
+                        _secrets.append(secret)
+
+
+def redact(text: str) -> str:
+    """`text` with every registered or held secret, and every secret in a known place, as ***."""
+    with _lock:
+        secrets = sorted({*_secrets, *_held}, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
             text = text.replace(secret, MASK)
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
     return text
 
 

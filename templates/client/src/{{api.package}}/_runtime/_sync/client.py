@@ -347,10 +347,13 @@ class BaseClient(Calls):
         app, pair = self._settings.app, self._settings.tokens.pair
         assert app is not None and pair is not None
         log.info("access token expired; refreshing it")
+        failed: str | None = None
         try:
             response = self._http.get(app.token_url, params=refresh_query(app, pair))
         except httpx.HTTPError as exc:
-            raise TransportError("oauth/token", type(exc).__name__) from None
+            failed = type(exc).__name__
+        if failed is not None:  # raised out here: no __context__ holding the refresh URL
+            raise TransportError("oauth/token", failed)
         new_pair = read_refresh_answer(response.status_code, response.content)
         self._settings.tokens.replace(new_pair)
         return new_pair

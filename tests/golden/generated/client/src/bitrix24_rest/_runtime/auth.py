@@ -63,13 +63,20 @@ class TokenState:
         self.pair = pair
         self.generation = 0
         if pair is not None:
-            _secrets.register(pair.access_token, pair.refresh_token)
+            _secrets.hold(pair.access_token, pair.refresh_token)
 
     def replace(self, pair: TokenPair) -> None:
-        """Make `pair` current."""
-        _secrets.register(pair.access_token, pair.refresh_token)
-        self.pair = pair
+        """Make `pair` current; it stays hidden while current, the old one among the latest."""
+        _secrets.hold(pair.access_token, pair.refresh_token)
+        old, self.pair = self.pair, pair
         self.generation += 1
+        if old is not None:
+            _secrets.release(old.access_token, old.refresh_token)
+
+    def __del__(self) -> None:
+        pair = self.__dict__.get("pair")
+        if pair is not None:
+            _secrets.release(pair.access_token, pair.refresh_token)
 
 
 def refresh_query(app: OAuthApp, pair: TokenPair) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from . import secrets as _secrets
 from .auth import OAuthApp, TokenPair, TokenState
@@ -35,15 +36,16 @@ class ClientSettings:
         has_store: bool = False,
     ) -> None:
         _secrets.install_log_filter()
-        _secrets.register(access_token, refresh_token, client_secret)
+        _secrets.register(access_token, refresh_token)
+        _secrets.hold(client_secret)  # used by every refresh, for the life of the process
         if (portal is None) == (webhook_url is None):
             raise ConfigurationError(
                 "give either portal= (with access_token=) or webhook_url=, not both"
             )
         if webhook_url is not None:
-            segments = [s for s in webhook_url.split("/") if s]
+            segments = [s for s in urlsplit(webhook_url).path.split("/") if s]
             if len(segments) >= 2:
-                _secrets.register(segments[-1])
+                _secrets.hold(segments[-1])  # the webhook's code: the secret of every call
             self.connection = Connection.for_webhook(
                 webhook_url, allow_insecure_http=allow_insecure_http
             )
