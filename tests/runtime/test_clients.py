@@ -509,13 +509,6 @@ def test_a_token_endpoint_without_an_answer_raises_transport_error(connect: Conn
     assert (failure.method, failure.reason) == ("oauth/token", "ConnectError")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ExpiredTokenError,
-    reason="bug: the client compares the error code with 'expired_token' case-sensitively, while the runtime "
-    "treats codes case-insensitively everywhere else (errors.error_from_answer, retry.after_error), so "
-    "EXPIRED_TOKEN maps to ExpiredTokenError but never triggers the refresh",
-)
 def test_an_expired_token_code_in_capitals_is_refreshed_too(connect: Connect) -> None:
     portal = FakePortal(error(401, "EXPIRED_TOKEN"), ok("Ann"))
     assert connect(portal).call_endpoint(PROFILE) == "Ann"

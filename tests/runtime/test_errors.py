@@ -125,12 +125,6 @@ def test_an_unexpected_response_shows_status_reason_and_excerpt() -> None:
     assert str(error) == "m.x: unexpected answer (HTTP 502): the body is not JSON; body starts: '<html>'"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="bug: the exceptions take several required __init__ arguments but pass only the message to "
-    "Exception.__init__, so pickle (multiprocessing, ProcessPoolExecutor) cannot rebuild them",
-)
 def test_an_api_error_survives_pickling() -> None:
     error = ApiError("ERROR_ARGUMENT", "bad", 400, "m.x")
     again = pickle.loads(pickle.dumps(error))

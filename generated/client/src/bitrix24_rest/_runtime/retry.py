@@ -43,7 +43,8 @@ class RetryPolicy:
 
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number `retry` (1-based): full jitter, capped."""
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** (retry - 1))
+        # The exponent is capped first: 2 ** 1100 would overflow a float.
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** min(max(retry - 1, 0), 64))
         return self.rng.uniform(0, ceiling)
 
 

@@ -182,8 +182,11 @@ def prepare_body(endpoint: Endpoint[Any], arguments: Mapping[str, Any]) -> dict[
 
 def excerpt(content: bytes) -> str:
     """The start of a body, decoded leniently and with secrets masked, for error messages."""
-    text = content[:EXCERPT_LENGTH].decode("utf-8", "replace")
-    return redact(text) + ("..." if len(content) > EXCERPT_LENGTH else "")
+    # Masked before it is cut: a secret across the cut would otherwise show its first part.
+    text = redact(content[: EXCERPT_LENGTH * 8].decode("utf-8", "replace"))
+    return text[:EXCERPT_LENGTH] + (
+        "..." if len(text) > EXCERPT_LENGTH or len(content) > EXCERPT_LENGTH * 8 else ""
+    )
 
 
 NOT_JSON: Any = object()

@@ -261,7 +261,7 @@ class AsyncBaseClient(AsyncCalls):
                     content,
                 )
             code = error_code(answer)
-            if code == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
+            if (code or "").lower() == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
                 await self._refresh(generation)
                 refreshed = True
                 continue

@@ -261,7 +261,7 @@ class BaseClient(Calls):
                     content,
                 )
             code = error_code(answer)
-            if code == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
+            if (code or "").lower() == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
                 self._refresh(generation)
                 refreshed = True
                 continue

@@ -21,7 +21,7 @@ not list raises the group its HTTP status belongs to (`group_for_status`).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "ApiError",
@@ -44,6 +44,20 @@ __all__ = [
 
 class Bitrix24Error(Exception):
     """Base class of every exception raised by this package."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses take several arguments but give Exception only the message: pickle
+        # (multiprocessing, a process pool) rebuilds them from their message and attributes.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(
+    cls: type[Bitrix24Error], args: tuple[Any, ...], state: dict[str, Any]
+) -> Bitrix24Error:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InvalidArgumentError(Bitrix24Error):
