@@ -34,7 +34,7 @@ def index_examples(api: Api, package: str, defaults: dict[str, str]) -> IndexExa
     return IndexExamples(
         clients=_block(_clients(package)),
         pacing=_block(_pacing(package, first, defaults)),
-        many_items=_block(_many_items(many)) if many else None,
+        many_items=_block(_many_items(package, many)) if many else None,
         raw=_block(_raw(first)),
         by_name=_block(_by_name()),
         batch=_block(_batch(package, first)),
@@ -104,14 +104,20 @@ def _with_timeout(op: Operation) -> str:
     return call[:-1] + "    timeout=120.0,  # per call\n)"
 
 
-def _many_items(op: Operation) -> str:
+def _many_items(package: str, op: Operation) -> str:
     outcomes = op.item_results
     assert outcomes is not None
     shown = outcomes.errors_attribute or outcomes.success_attribute
-    return f"""result = {_call(op)}
+    return f"""from {package} import errors
+
+result = {_call(op)}
 print(len(result.items), "outcomes: one per item given, in input order")
 for outcome in result.failed:
-    print("not processed:", outcome.{shown})"""
+    print("not processed:", outcome.{shown})
+try:
+    result.raise_for_failures()  # the same, as an exception
+except errors.ItemsFailedError as exc:
+    print(len(exc.failed), "items not processed")"""
 
 
 def _raw(op: Operation) -> str:

@@ -589,6 +589,8 @@ class FakePortal:
         # The other methods (tests/e2e/fake_methods.py) and a domain change.
         self.family = fake_methods.FamilyState()
         self._moved_to: str | None = None
+        self._fail_at: dict[int, tuple[int, str]] = {}
+        self._rest_calls = 0
         # Observations.
         self._requests: list[RequestRecord] = []
         self._internal_errors: list[BaseException] = []
@@ -678,6 +680,11 @@ class FakePortal:
         with self._lock:
             first = len(self.family.items) + 1
             self.family.items.extend({"id": n, "title": f"Item {n}"} for n in range(first, first + count))
+
+    def fail_call(self, number: int, status: int, code: str) -> None:
+        """Answer the `number`-th REST call from now (1 = the next) with an error."""
+        with self._lock:
+            self._fail_at[self._rest_calls + number] = (status, code)
 
     def move_to(self, host: str | None) -> None:
         """Answer every REST call with a redirect to `host` (None: serve again)."""
@@ -897,6 +904,10 @@ class FakePortal:
         auth = params.pop("auth", None) or query_params.get("auth")
         params = {str(key).upper(): value for key, value in params.items()}
         with self._lock:
+            self._rest_calls += 1
+            if self._rest_calls in self._fail_at:
+                status, code = self._fail_at.pop(self._rest_calls)
+                return _error_answer(status, code)
             if self._moved_to is not None:  # change-domen.md: a redirect to the new address
                 location = f"https://{self._moved_to}/rest/{rest_call.method}"
                 return _Answer(302, b"", "text/html", (("Location", location),))

@@ -378,6 +378,63 @@ def test_the_connector_workflow_runs_end_to_end_through_the_async_client(portal:
     assert not portal.messages
 
 
+# -- per-item truth -------------------------------------------------------------------------------
+
+
+def _seed(portal: FakePortal, count: int) -> list[dict[str, Any]]:
+    for n in range(count):
+        portal.add_message(DEFAULT_CONNECTOR, DEFAULT_LINE, "chat-1", f"m-{n}")
+    return [{"user": {"id": "ext-user"}, "message": {"id": f"m-{n}"}, "chat": {"id": "chat-1"}} for n in range(count)]
+
+
+def test_a_later_chunk_that_fails_says_which_deletions_happened_and_which_items_were_never_sent(
+    portal: FakePortal,
+) -> None:
+    messages = _seed(portal, 120)
+    portal.fail_call(2, 400, "NOT_ACTIVE_LINE")
+    with client(portal) as c, pytest.raises(errors.NotActiveLineError) as raised:
+        c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+
+    done = raised.value.partial_result
+    assert done is not None and len(done.items) == 50 and done.all_succeeded
+    assert len(raised.value.unprocessed) == 70 and raised.value.unsent == tuple(messages[100:])
+    assert len(portal.messages) == 70
+
+
+def test_the_async_client_says_the_same_after_a_later_chunk_fails(portal: FakePortal) -> None:
+    messages = _seed(portal, 120)
+    portal.fail_call(2, 400, "NOT_ACTIVE_LINE")
+
+    async def run() -> Any:
+        async with async_client(portal) as c:
+            await c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+
+    with pytest.raises(errors.NotActiveLineError) as raised:
+        asyncio.run(run())
+    assert len(raised.value.partial_result.items) == 50 and len(raised.value.unsent) == 20
+
+
+def test_partial_failure_logs_one_warning_with_counts_and_raise_for_failures_raises_it(
+    portal: FakePortal, caplog: pytest.LogCaptureFixture
+) -> None:
+    messages = [*_seed(portal, 3), {"user": {"id": "ext-user"}, "message": {"id": "gone"}, "chat": {"id": "chat-1"}}]
+    with client(portal) as c, caplog.at_level("WARNING", logger="bitrix24_rest"):
+        result = c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+
+    warnings = [r.getMessage() for r in caplog.records if r.name == "bitrix24_rest" and r.levelname == "WARNING"]
+    assert warnings == ["imconnector.delete.messages: 1 of 4 items not processed"]
+    with pytest.raises(errors.ItemsFailedError) as raised:
+        result.raise_for_failures()
+    assert [item.message.id for item in raised.value.failed] == ["gone"] and raised.value.result is result
+
+
+def test_raise_for_failures_gives_back_a_result_without_failures(portal: FakePortal) -> None:
+    with client(portal) as c:
+        result = c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=_seed(portal, 2))
+
+    assert result.raise_for_failures() is result
+
+
 # -- secrets ---------------------------------------------------------------------------------------
 
 

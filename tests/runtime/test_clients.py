@@ -535,6 +535,25 @@ def test_a_chunked_call_has_one_exchange_per_chunk(connect: Connect) -> None:
     assert [len(exchange.json["result"]["RESULT"]) for exchange in raw.exchanges] == [3, 1]
 
 
+def test_a_later_chunk_that_fails_raises_with_the_outcomes_of_the_chunks_done_and_the_items_not(
+    connect: Connect,
+) -> None:
+    portal = FakePortal(echo, error(400, "NOT_ACTIVE_LINE", "Line is inactive"))
+    failure = connect(portal, app_options(max_items_per_call=2)).fails(ApiError, ITEMS_DELETE, {"ITEMS": list(range(5))})
+
+    assert failure.code == "NOT_ACTIVE_LINE"
+    assert [outcome["ITEM"] for outcome in failure.partial_result] == [0, 1]
+    assert failure.unprocessed == (2, 3, 4) and failure.unsent == (4,)
+    assert len(portal.requests) == 2
+
+
+def test_a_first_chunk_that_fails_raises_with_nothing_done_and_every_item_unprocessed(connect: Connect) -> None:
+    portal = FakePortal(error(400, "NOT_ACTIVE_LINE", "Line is inactive"))
+    failure = connect(portal, app_options(max_items_per_call=2)).fails(ApiError, ITEMS_DELETE, {"ITEMS": list(range(5))})
+
+    assert (failure.partial_result, failure.unprocessed, failure.unsent) == (None, (0, 1, 2, 3, 4), (2, 3, 4))
+
+
 def test_an_item_the_portal_did_not_answer_is_reported_failed_not_dropped(connect: Connect) -> None:
     portal = FakePortal(lambda request: echo(request, keep=lambda items: items[:-1]))
     outcomes = connect(portal).call_endpoint(ITEMS_DELETE, {"ITEMS": ["a", "b", "c"]})

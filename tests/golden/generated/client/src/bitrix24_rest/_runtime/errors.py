@@ -5,6 +5,7 @@
     ├── ConfigurationError       the client cannot make this call as set up (no request sent)
     │   └── PortalMovedError     the portal answered with a redirect to its new address
     ├── CommandNotRunError       a batch command the portal did not run (`halt` stopped it)
+    ├── ItemsFailedError         `raise_for_failures()`: some items of a many-item call failed
     ├── TransportError           no answer: connection failed or timed out
     ├── UnexpectedResponseError  an answer the spec does not describe (not JSON, wrong shape)
     └── ApiError                 the server answered with an error code
@@ -31,6 +32,7 @@ __all__ = [
     "CommandNotRunError",
     "ConfigurationError",
     "InvalidArgumentError",
+    "ItemsFailedError",
     "PortalMovedError",
     "RateLimitError",
     "ServerError",
@@ -43,7 +45,17 @@ __all__ = [
 
 
 class Bitrix24Error(Exception):
-    """Base class of every exception raised by this package."""
+    """Base class of every exception raised by this package.
+
+    A many-item call split into chunks that fails after some chunks succeeded says what was
+    done: `partial_result` is the typed result of the chunks that succeeded (None if none did),
+    and `unprocessed` the items given that no answer covers (those of the failed chunk, and
+    `unsent`, those of the chunks never sent).
+    """
+
+    partial_result: Any = None
+    unprocessed: tuple[Any, ...] = ()
+    unsent: tuple[Any, ...] = ()
 
     def __reduce__(self) -> tuple[Any, ...]:
         # The subclasses take several arguments but give Exception only the message: pickle
@@ -102,6 +114,18 @@ class CommandNotRunError(Bitrix24Error):
         self.name = name
         self.method = method
         super().__init__(f"batch command {name!r} ({method}) did not run")
+
+
+class ItemsFailedError(Bitrix24Error):
+    """Some items of a many-item call were not processed (raised by `raise_for_failures()`).
+
+    `result` is the whole typed result, `failed` its failed outcomes.
+    """
+
+    def __init__(self, result: Any, failed: list[Any], total: int) -> None:
+        self.result = result
+        self.failed = failed
+        super().__init__(f"{len(failed)} of {total} items were not processed")
 
 
 class TransportError(Bitrix24Error):

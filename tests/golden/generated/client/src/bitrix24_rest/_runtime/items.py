@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Generic, TypeVar
 
+from .errors import ItemsFailedError
+
 __all__ = ["ItemOutcomes"]
 
 T = TypeVar("T")
+S = TypeVar("S", bound="ItemOutcomes[Any]")
 
 
 class ItemOutcomes(Generic[T]):
@@ -45,3 +48,10 @@ class ItemOutcomes(Generic[T]):
     def all_succeeded(self) -> bool:
         """True if every item was processed; partial failure inside HTTP 200 makes it false."""
         return not self.failed
+
+    def raise_for_failures(self: S) -> S:
+        """This result, or `ItemsFailedError` (with the failed outcomes) if any item failed."""
+        failed = self.failed
+        if failed:
+            raise ItemsFailedError(self, failed, len(self.items))
+        return self

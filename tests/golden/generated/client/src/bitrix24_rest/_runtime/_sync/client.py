@@ -39,7 +39,14 @@ from ..core import (
     prepare_body,
     reset_at,
 )
-from ..errors import ConfigurationError, PortalMovedError, TransportError, UnexpectedResponseError
+from ..errors import (
+    Bitrix24Error,
+    ConfigurationError,
+    PortalMovedError,
+    TransportError,
+    UnexpectedResponseError,
+)
+from ..items import ItemOutcomes
 from ..pacer import STANDARD_PLAN, RateLimit
 from ..retry import RetryPolicy
 from ..settings import ClientSettings
@@ -177,8 +184,14 @@ class BaseClient(Calls):
         exchanges: list[Exchange] = []
         items: list[Any] = []
         answered_as_sent = True
-        for chunk in chunks.split(body, spec, self._settings.chunk_size(endpoint)):
-            exchange = self._exchange(endpoint, chunk, timeout)
+        pieces = list(chunks.split(body, spec, self._settings.chunk_size(endpoint)))
+        for index, chunk in enumerate(pieces):
+            try:
+                exchange = self._exchange(endpoint, chunk, timeout)
+            except Bitrix24Error as exc:
+                if len(pieces) > 1:  # a split call: the error says what was done, and what was not
+                    _tell_partial(exc, endpoint, spec, exchanges, items, pieces[index:])
+                raise
             exchanges.append(exchange)
             try:
                 aligned = chunks.align(exchange.json, chunk.get(spec.request) or [], spec)
@@ -198,9 +211,15 @@ class BaseClient(Calls):
             merged = last.json  # one answer with one outcome per item, in order: nothing to merge
         else:
             merged = chunks.merge([e.json for e in exchanges], items, spec)
-        return RawResponse(
-            decode(endpoint, merged, last.status_code, last.content), tuple(exchanges)
-        )
+        decoded = decode(endpoint, merged, last.status_code, last.content)
+        if isinstance(decoded, ItemOutcomes) and decoded.failed:  # partial failure is never silent
+            log.warning(
+                "%s: %d of %d items not processed",
+                endpoint.method,
+                len(decoded.failed),
+                len(decoded.items),
+            )
+        return RawResponse(decoded, tuple(exchanges))
 
     def _exchange(
         self, endpoint: Endpoint[Any], body: dict[str, Any], timeout: Timeout
@@ -388,6 +407,26 @@ class BaseClient(Calls):
 
 
 _C = TypeVar("_C", bound=BaseClient)
+
+
+def _tell_partial(
+    error: Bitrix24Error,
+    endpoint: Endpoint[Any],
+    spec: chunks.ItemResultsSpec,
+    exchanges: list[Exchange],
+    items: list[Any],
+    rest: list[dict[str, Any]],
+) -> None:
+    """Attach to `error` the typed result of the chunks done and the items no answer covers."""
+    error.unprocessed = tuple(item for piece in rest for item in piece.get(spec.request) or [])
+    error.unsent = tuple(item for piece in rest[1:] for item in piece.get(spec.request) or [])
+    if not exchanges:
+        return
+    try:
+        merged = chunks.merge([e.json for e in exchanges], items, spec)
+        error.partial_result = decode(endpoint, merged, exchanges[-1].status_code, b"")
+    except Bitrix24Error:
+        error.partial_result = None
 
 
 def _moved(endpoint: Endpoint[Any], response: httpx.Response) -> PortalMovedError:
