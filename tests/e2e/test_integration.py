@@ -435,6 +435,35 @@ def test_raise_for_failures_gives_back_a_result_without_failures(portal: FakePor
     assert result.raise_for_failures() is result
 
 
+# -- transport -----------------------------------------------------------------------------------
+
+
+def test_an_untrusted_certificate_is_named_and_never_retried(portal: FakePortal, caplog: pytest.LogCaptureFixture) -> None:
+    import ssl
+
+    untrusting = ssl.create_default_context()  # the system's CAs: not the fake portal's
+    with (
+        caplog.at_level("DEBUG", logger="bitrix24_rest"),
+        client(portal, verify=untrusting, max_retries=3) as c,
+        pytest.raises(errors.TransportError) as raised,
+    ):
+        c.imconnector.list_()  # safe to repeat: a connection error would be retried
+
+    assert "certificate" in raised.value.reason and isinstance(raised.value.__cause__, Exception)
+    attempts = [r for r in caplog.records if r.name == "bitrix24_rest" and "attempt" in r.getMessage()]
+    assert len(attempts) == 1
+
+
+def test_a_refused_connection_says_so(portal: FakePortal) -> None:
+    with (
+        Client("https://127.0.0.1:1", access_token="x", max_retries=0, rate_limit=None) as c,
+        pytest.raises(errors.TransportError) as raised,
+    ):
+        c.call("user.current")
+
+    assert raised.value.reason.startswith("ConnectError: ") and len(raised.value.reason) > len("ConnectError: ")
+
+
 # -- secrets ---------------------------------------------------------------------------------------
 
 

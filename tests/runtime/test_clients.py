@@ -12,8 +12,10 @@ import asyncio
 import gzip
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -21,13 +23,14 @@ import pytest
 from client_runtime import PACKAGE, model
 from client_runtime._async.client import AsyncBaseClient
 from client_runtime._sync.client import BaseClient
-from client_runtime.auth import TokenPair
+from client_runtime.auth import TokenPair, TokenState
 from client_runtime.chunks import NOT_ANSWERED, ItemResultsSpec
 from client_runtime.core import APPLICATION, WEBHOOK, Endpoint, RawResponse
 from client_runtime.errors import (
     ApiError,
     AuthError,
     BadRequestError,
+    Bitrix24Error,
     ConfigurationError,
     InvalidArgumentError,
     RateLimitError,
@@ -366,7 +369,8 @@ def test_each_retry_logs_one_warning_naming_the_method(connect: Connect, caplog:
 def test_a_connection_error_becomes_a_transport_error_after_the_retries(connect: Connect) -> None:
     portal = FakePortal(*[httpx.ConnectError("refused") for _ in range(3)])
     failure = connect(portal).fails(TransportError, PROFILE)
-    assert (failure.method, failure.reason, len(portal.requests)) == ("profile", "ConnectError", 3)
+    assert (failure.method, failure.reason, len(portal.requests)) == ("profile", "ConnectError: refused", 3)
+    assert isinstance(failure.__cause__, httpx.ConnectError)  # the cause is kept
 
 
 def test_a_connection_error_then_an_answer_gives_the_answer(connect: Connect) -> None:
@@ -383,7 +387,7 @@ def test_a_connection_error_is_not_retried_for_a_method_not_safe_to_repeat(conne
 def test_a_timeout_is_reported_as_timed_out(connect: Connect) -> None:
     portal = FakePortal(httpx.ReadTimeout("slow"))
     failure = connect(portal, app_options(max_retries=0)).fails(TransportError, PROFILE)
-    assert failure.reason == "timed out (ReadTimeout)"
+    assert failure.reason == "timed out (ReadTimeout): slow"
 
 
 # --- error answers --------------------------------------------------------------------------
@@ -630,3 +634,54 @@ def test_concurrent_tasks_that_find_the_token_expired_share_one_refresh() -> Non
             return await asyncio.gather(*(client.call_endpoint(PROFILE, {}) for _ in range(5)))
 
     assert (asyncio.run(scenario()), len(refreshes)) == (["Ann"] * 5, 1)
+
+
+def test_a_failed_refresh_is_one_token_request_and_every_waiting_thread_gets_its_error() -> None:
+    token_requests: list[httpx.Request] = []
+    lock = threading.Lock()
+    all_sent = threading.Barrier(30)
+
+    def portal(request: httpx.Request) -> httpx.Response:
+        if request.url.host == TOKEN_HOST:
+            with lock:
+                token_requests.append(request)
+            return error(400, "invalid_grant", "the refresh token is dead")
+        all_sent.wait(timeout=10)  # every call's request is out before any finds its token expired
+        return error(401, "expired_token")
+
+    with Client(transport=httpx.MockTransport(portal), **app_options()) as client:
+
+        def call() -> BaseException | None:
+            try:
+                client.call_endpoint(PROFILE, {})
+            except Bitrix24Error as exc:
+                return exc
+            return None
+
+        with ThreadPoolExecutor(30) as pool:
+            failures = list(pool.map(lambda _: call(), range(30)))
+
+    assert len(token_requests) == 1
+    assert all(isinstance(f, TokenRefreshError) and f.code == "invalid_grant" for f in failures)
+
+
+def test_the_pair_and_its_generation_are_read_as_one_value() -> None:
+    state = TokenState(TokenPair("TOKENSTATE-old-access", "TOKENSTATE-old-refresh"))
+    before = state.current
+    state.replace(TokenPair("TOKENSTATE-new-access", "TOKENSTATE-new-refresh"))
+
+    assert before == (TokenPair("TOKENSTATE-old-access", "TOKENSTATE-old-refresh"), 0)
+    assert state.current == (state.pair, state.generation) == (TokenPair("TOKENSTATE-new-access", "TOKENSTATE-new-refresh"), 1)
+
+
+def test_a_call_after_a_failed_refresh_tries_the_refresh_again() -> None:
+    portal = FakePortal(
+        error(401, "expired_token"), error(401, "expired_token"), ok("Ann"),
+        tokens=(httpx.ConnectError("refused"), new_pair()),
+    )  # fmt: skip
+    with Client(transport=httpx.MockTransport(portal), **app_options()) as client:
+        with pytest.raises(TransportError):
+            client.call_endpoint(PROFILE, {})
+        assert client.call_endpoint(PROFILE, {}) == "Ann"
+
+    assert len(portal.token_requests) == 2

@@ -62,9 +62,13 @@ def test_operation_time_limit_without_a_reset_time_is_raised_at_once() -> None:
     assert after_error(POLICY, 1, idempotent=True, status=429, code="OPERATION_TIME_LIMIT") is NO_RETRY
 
 
-def test_operation_time_limit_whose_reset_has_passed_is_retried_without_waiting() -> None:
-    verdict = after_error(POLICY, 1, idempotent=True, status=429, code="operation_time_limit", reset_in=-3.0)
-    assert (verdict.retry, verdict.delay) == (True, 0.0)
+def test_operation_time_limit_whose_reset_has_passed_on_a_skewed_clock_still_backs_off() -> None:
+    verdicts = [
+        after_error(POLICY, n, idempotent=True, status=429, code="operation_time_limit", reset_in=-3.0)
+        for n in (1, 2, 3)
+    ]
+    assert [(v.retry, v.delay) for v in verdicts] == [(True, POLICY.ceiling(n)) for n in (1, 2, 3)]
+    assert 0 < verdicts[0].delay < verdicts[1].delay < verdicts[2].delay
 
 
 @pytest.mark.parametrize("status", [500, 502, 503, 504])

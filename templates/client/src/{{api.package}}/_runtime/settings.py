@@ -89,10 +89,10 @@ class ClientSettings:
 
     def authorize(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         """The body with the current access token as `auth`, and that token's generation."""
-        pair = self.tokens.pair
+        pair, generation = self.tokens.current  # one read: the pair and its generation agree
         if self.connection.context != APPLICATION or pair is None:
-            return self.tokens.generation, body
-        return self.tokens.generation, {**body, "auth": pair.access_token}
+            return generation, body
+        return generation, {**body, "auth": pair.access_token}
 
     def can_refresh(self) -> bool:
         """True if the client holds what a token refresh needs."""

@@ -20,7 +20,15 @@ import httpx
 from .. import PACKAGE, chunks
 from .. import model as _rt
 from .. import retry as _retry
-from ..auth import DEFAULT_TOKEN_URL, TokenCallback, TokenPair, read_refresh_answer, refresh_query
+from ..auth import (
+    DEFAULT_TOKEN_URL,
+    TOKEN_TIMEOUT,
+    TokenCallback,
+    TokenPair,
+    TokenState,
+    read_refresh_answer,
+    refresh_query,
+)
 from ..concurrency import AsyncLock, async_in_thread, async_resolve, async_sleep
 from ..core import (
     DEFAULT_TIMEOUT,
@@ -49,6 +57,7 @@ from ..errors import (
 from ..items import ItemOutcomes
 from ..pacer import STANDARD_PLAN, RateLimit
 from ..retry import RetryPolicy
+from ..secrets import redact
 from ..settings import ClientSettings
 from .calls import AsyncCalls
 
@@ -148,6 +157,8 @@ class AsyncBaseClient(AsyncCalls):
         self._token_store = token_store
         self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=verify)
         self._refresh_lock = AsyncLock()
+        self._refresh_failure: Bitrix24Error | None = None
+        self._refresh_failures = 0
 
     @property
     def tokens(self) -> TokenPair | None:
@@ -238,6 +249,7 @@ class AsyncBaseClient(AsyncCalls):
             if settings.tokens.pair is None and self._token_store is not None:
                 await self._load_stored_pair()
             generation, sent = settings.authorize(body)
+            failures_before = self._refresh_failures  # a refresh failing from now on is this call's
             started = time.monotonic()
             try:
                 response, content = await self._post(url, sent, timeout)
@@ -250,18 +262,16 @@ class AsyncBaseClient(AsyncCalls):
                     excerpt(exc.raw),
                 ) from None
             except httpx.HTTPError as exc:
-                reason = (
-                    f"timed out ({type(exc).__name__})"
-                    if isinstance(exc, httpx.TimeoutException)
-                    else type(exc).__name__
-                )
+                reason = _transport_reason(exc)
                 _log_attempt(endpoint, attempt, reason, started)
                 retry += 1
                 verdict = _retry.after_error(
                     settings.retry, retry, idempotent=endpoint.idempotent, status=None, code=None
                 )
+                if _certificate_failed(exc):  # a bad certificate stays bad: never retried
+                    verdict = _retry.NO_RETRY
                 if not verdict.retry:
-                    raise TransportError(endpoint.method, reason) from None
+                    raise TransportError(endpoint.method, reason) from exc
                 _log_retry(endpoint, verdict, retry, settings.retry)
                 await async_sleep(verdict.delay)
                 continue
@@ -281,7 +291,7 @@ class AsyncBaseClient(AsyncCalls):
                 )
             code = error_code(answer)
             if (code or "").lower() == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
-                await self._refresh(generation)
+                await self._refresh(generation, failures_before)
                 refreshed = True
                 continue
             retry += 1
@@ -326,7 +336,7 @@ class AsyncBaseClient(AsyncCalls):
         finally:
             await response.aclose()
 
-    async def _refresh(self, seen_generation: int) -> None:
+    async def _refresh(self, seen_generation: int, failures_before: int) -> None:
         """Renew the token pair once, however many calls found it expired at the same time.
 
         With a token store, under its lock: a newer pair in the store (another process
@@ -336,30 +346,42 @@ class AsyncBaseClient(AsyncCalls):
             tokens = self._settings.tokens
             if tokens.generation != seen_generation:
                 return  # another call refreshed while this one waited: use its pair
-            store = self._token_store
-            if store is None:
+            failed = self._refresh_failure
+            if self._refresh_failures > failures_before and failed is not None:
+                raise failed  # a refresh failed after this call sent its request: share its error
+            try:
+                await self._refresh_once(tokens)
+            except Bitrix24Error as exc:
+                self._refresh_failure = exc
+                self._refresh_failures += 1
+                raise
+
+    async def _refresh_once(self, tokens: TokenState) -> None:
+        """One refresh, with the token store's lock when there is a store."""
+        store = self._token_store
+        if store is None:
+            new_pair = await self._new_pair()
+        else:
+            lock = getattr(store, "lock", None)
+            held = lock() if callable(lock) else None
+            if held is not None:
+                await async_in_thread(held.__enter__)
+            try:
+                stored = await async_resolve(await async_in_thread(store.load))
+                current = tokens.pair
+                if stored is not None and (
+                    current is None or stored.access_token != current.access_token
+                ):
+                    log.info("access token expired; using the newer pair in the token store")
+                    tokens.replace(stored)
+                    return
                 new_pair = await self._new_pair()
-            else:
-                lock = getattr(store, "lock", None)
-                held = lock() if callable(lock) else None
+                await async_resolve(await async_in_thread(store.save, new_pair))
+            finally:
                 if held is not None:
-                    await async_in_thread(held.__enter__)
-                try:
-                    stored = await async_resolve(await async_in_thread(store.load))
-                    current = tokens.pair
-                    if stored is not None and (
-                        current is None or stored.access_token != current.access_token
-                    ):
-                        log.info("access token expired; using the newer pair in the token store")
-                        tokens.replace(stored)
-                        return
-                    new_pair = await self._new_pair()
-                    await async_resolve(await async_in_thread(store.save, new_pair))
-                finally:
-                    if held is not None:
-                        await async_in_thread(held.__exit__, None, None, None)
-            if self._on_token_refresh is not None:
-                await async_resolve(self._on_token_refresh(new_pair))
+                    await async_in_thread(held.__exit__, None, None, None)
+        if self._on_token_refresh is not None:
+            await async_resolve(self._on_token_refresh(new_pair))
 
     async def _new_pair(self) -> TokenPair:
         """A new pair from the token endpoint, made current."""
@@ -368,7 +390,9 @@ class AsyncBaseClient(AsyncCalls):
         log.info("access token expired; refreshing it")
         failed: str | None = None
         try:
-            response = await self._http.get(app.token_url, params=refresh_query(app, pair))
+            response = await self._http.get(
+                app.token_url, params=refresh_query(app, pair), timeout=TOKEN_TIMEOUT
+            )
         except httpx.HTTPError as exc:
             failed = type(exc).__name__
         if failed is not None:  # raised out here: no __context__ holding the refresh URL
@@ -427,6 +451,29 @@ def _tell_partial(
         error.partial_result = decode(endpoint, merged, exchanges[-1].status_code, b"")
     except Bitrix24Error:
         error.partial_result = None
+
+
+def _transport_reason(error: httpx.HTTPError) -> str:
+    """What went wrong on the way, in words (a refused connection, a name that does not
+    resolve and a bad certificate are all httpx.ConnectError), secrets masked."""
+    kind = type(error).__name__
+    if _certificate_failed(error):
+        return f"{kind}: the portal's TLS certificate is not trusted (certificate verify failed)"
+    detail = redact(str(error).strip())
+    what = f"timed out ({kind})" if isinstance(error, httpx.TimeoutException) else kind
+    return f"{what}: {detail}" if detail else what
+
+
+def _certificate_failed(error: BaseException) -> bool:
+    """True if the cause is TLS certificate verification (not worth repeating)."""
+    seen: BaseException | None = error
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _moved(endpoint: Endpoint[Any], response: httpx.Response) -> PortalMovedError:

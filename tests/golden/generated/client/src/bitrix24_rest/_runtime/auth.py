@@ -19,6 +19,7 @@ from .errors import ConfigurationError, TokenRefreshError
 
 __all__ = [
     "DEFAULT_TOKEN_URL",
+    "TOKEN_TIMEOUT",
     "OAuthApp",
     "TokenCallback",
     "TokenPair",
@@ -27,6 +28,9 @@ __all__ = [
     "refresh_query",
 ]
 
+TOKEN_TIMEOUT = 10.0
+"""Seconds a refresh may take: the token endpoint answers at once or not at all, and every
+caller whose token expired waits for it."""
 DEFAULT_TOKEN_URL = "https://oauth.bitrix.info/oauth/token/"
 """Bitrix24's OAuth server; the Russian docs use https://oauth.bitrix24.tech/oauth/token/."""
 
@@ -57,26 +61,39 @@ TokenCallback = Callable[[TokenPair], Awaitable[None] | None]
 
 
 class TokenState:
-    """The current pair and a generation number that grows with every refresh."""
+    """The current pair and a generation number that grows with every refresh.
+
+    Both live in one tuple, replaced at once: a reader never sees a new pair with the old
+    generation (which would make it refresh a pair that was just refreshed).
+    """
 
     def __init__(self, pair: TokenPair | None) -> None:
-        self.pair = pair
-        self.generation = 0
+        self.current: tuple[TokenPair | None, int] = (pair, 0)
         if pair is not None:
             _secrets.hold(pair.access_token, pair.refresh_token)
+
+    @property
+    def pair(self) -> TokenPair | None:
+        """The current pair."""
+        return self.current[0]
+
+    @property
+    def generation(self) -> int:
+        """How many times the pair was replaced."""
+        return self.current[1]
 
     def replace(self, pair: TokenPair) -> None:
         """Make `pair` current; it stays hidden while current, the old one among the latest."""
         _secrets.hold(pair.access_token, pair.refresh_token)
-        old, self.pair = self.pair, pair
-        self.generation += 1
+        old, generation = self.current
+        self.current = (pair, generation + 1)
         if old is not None:
             _secrets.release(old.access_token, old.refresh_token)
 
     def __del__(self) -> None:
-        pair = self.__dict__.get("pair")
-        if pair is not None:
-            _secrets.release(pair.access_token, pair.refresh_token)
+        current = self.__dict__.get("current")
+        if current is not None and current[0] is not None:
+            _secrets.release(current[0].access_token, current[0].refresh_token)
 
 
 def refresh_query(app: OAuthApp, pair: TokenPair) -> dict[str, str]:

@@ -41,11 +41,15 @@ class RetryPolicy:
     max_rate_limit_wait: float = 60.0
     rng: random.Random = field(default_factory=random.Random, repr=False, compare=False)
 
+    def ceiling(self, retry: int) -> float:
+        """The longest backoff before retry number `retry` (1-based): exponential, capped."""
+        # The exponent is capped first: 2 ** 1100 would overflow a float.
+        exponent: int = min(max(retry - 1, 0), 64)
+        return min(self.backoff_max, self.backoff_base * float(2**exponent))
+
     def backoff(self, retry: int) -> float:
         """Seconds to wait before retry number `retry` (1-based): full jitter, capped."""
-        # The exponent is capped first: 2 ** 1100 would overflow a float.
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** min(max(retry - 1, 0), 64))
-        return self.rng.uniform(0, ceiling)
+        return self.rng.uniform(0, self.ceiling(retry))
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,11 @@ def after_error(
     if folded in TIME_LIMIT_CODES:
         if reset_in is None or reset_in > policy.max_rate_limit_wait:
             return NO_RETRY
-        return Verdict(True, max(0.0, reset_in), f"{code} until operating_reset_at")
+        # A reset time already past on this clock (the clocks differ) is no reason to hurry:
+        # never less than the backoff ceiling, so retries do not burn out at once.
+        return Verdict(
+            True, max(reset_in, policy.ceiling(retry)), f"{code} until operating_reset_at"
+        )
     if folded in RATE_LIMIT_CODES:
         return Verdict(True, policy.backoff(retry), f"{code} (HTTP {status})")
     if not idempotent:
