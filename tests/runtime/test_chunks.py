@@ -223,3 +223,24 @@ def test_merge_changes_none_of_the_answers() -> None:
 def test_merge_builds_the_path_when_no_answer_has_it() -> None:
     merged = chunks.merge([None, "text", {"result": []}], ["x"], BY_KEYS)
     assert merged == {"result": {"DATA": {"RESULT": ["x"]}}}
+
+
+def test_ids_echoed_in_another_form_pair_by_position_when_the_counts_match() -> None:
+    payload = keyed_answer(outcome(" MSG-1 ", "C1"), outcome(7, "c1", success=False))
+    aligned = chunks.align(payload, [*sent("msg-1"), {"message": {"id": "7"}, "chat": {"id": "c1"}}], BY_KEYS)
+
+    assert aligned == [outcome(" MSG-1 ", "C1"), outcome(7, "c1", success=False)]  # nothing made up
+
+
+def test_ids_echoed_in_another_form_and_reordered_still_find_their_item() -> None:
+    payload = keyed_answer(outcome("B"), outcome(" a"), outcome("x"))
+    aligned = chunks.align(payload, sent("a", "b"), BY_KEYS)
+
+    assert aligned == [outcome(" a"), outcome("B")]
+
+
+def test_an_outcome_made_up_for_an_unanswered_item_says_so() -> None:
+    aligned = chunks.align(keyed_answer(outcome("a")), sent("a", "b"), BY_KEYS)
+
+    assert aligned[1]["SUCCESS"] is False and aligned[1]["ERRORS"] == [NOT_ANSWERED]
+    assert "returned no result" in NOT_ANSWERED

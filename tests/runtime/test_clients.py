@@ -601,7 +601,7 @@ def test_a_webhook_client_has_no_tokens(connect: Connect) -> None:
 def test_the_client_closes_its_connections_when_used_as_a_context_manager() -> None:
     with Client(transport=httpx.MockTransport(FakePortal(ok(), ok())), **app_options()) as client:
         client.call_endpoint(PROFILE, {})
-    with pytest.raises(RuntimeError, match="client has been closed"):
+    with pytest.raises(ConfigurationError, match="the client is closed"):
         client.call_endpoint(PROFILE, {})
 
 
@@ -611,7 +611,7 @@ def test_the_async_client_closes_its_connections_when_used_as_a_context_manager(
             await client.call_endpoint(PROFILE, {})
         await client.call_endpoint(PROFILE, {})
 
-    with pytest.raises(RuntimeError, match="client has been closed"):
+    with pytest.raises(ConfigurationError, match="the client is closed"):
         asyncio.run(scenario())
 
 
@@ -685,3 +685,33 @@ def test_a_call_after_a_failed_refresh_tries_the_refresh_again() -> None:
         assert client.call_endpoint(PROFILE, {}) == "Ann"
 
     assert len(portal.token_requests) == 2
+
+
+def test_an_async_client_serves_a_second_event_loop_too() -> None:
+    portal = FakePortal(error(401, "expired_token"), ok("Ann"), error(401, "expired_token"), ok("Bob"))
+    portal.token_answers = [new_pair(), new_pair()]
+    client = AsyncClient(transport=httpx.MockTransport(portal), **app_options())
+
+    assert asyncio.run(client.call_endpoint(PROFILE, {})) == "Ann"  # its refresh lock is made here
+    assert asyncio.run(client.call_endpoint(PROFILE, {})) == "Bob"  # and made again for this loop
+
+
+def test_a_token_callback_that_raises_is_reported_as_the_package_s_error_and_the_pair_kept() -> None:
+    def broken(pair: TokenPair) -> None:
+        raise OSError("disk full")
+
+    portal = FakePortal(error(401, "expired_token"))
+    with Client(transport=httpx.MockTransport(portal), **app_options(on_token_refresh=broken)) as client:
+        with pytest.raises(ConfigurationError, match="on_token_refresh raised OSError: disk full") as raised:
+            client.call_endpoint(PROFILE, {})
+        assert client.tokens is not None and client.tokens.access_token == NEW_ACCESS
+
+    assert isinstance(raised.value.__cause__, OSError)
+
+
+def test_an_argument_that_is_no_json_is_refused_as_an_invalid_argument() -> None:
+    with (
+        Client(transport=httpx.MockTransport(FakePortal(ok())), **app_options()) as client,
+        pytest.raises(InvalidArgumentError, match="not JSON"),
+    ):
+        client.call_endpoint(PROFILE, {"IDS": {1, 2}})

@@ -104,3 +104,19 @@ def test_a_secret_still_in_use_stays_masked_however_many_tokens_were_refreshed_s
 )
 def test_a_secret_in_a_known_place_is_masked_even_if_never_registered(text: str, masked: str) -> None:
     assert secrets.redact(text) == masked
+
+
+@pytest.mark.usefixtures("isolated_secrets")
+def test_a_token_state_collected_while_a_log_line_is_masked_does_not_deadlock() -> None:
+    import gc
+
+    class Cycle:  # collected by the cycle collector, whose finalisers run wherever it triggers
+        def __init__(self) -> None:
+            self.me = self
+            self.state = TokenState(TokenPair("SECRETS-cycle-access-1", "SECRETS-cycle-refresh-1"))
+
+    Cycle()
+    with secrets._lock:  # as when the collector runs inside redact(), which holds the lock
+        gc.collect()
+    assert secrets.redact("SECRETS-cycle-access-1") == "***"  # released, still remembered
+    assert "SECRETS-cycle-access-1" not in secrets._held

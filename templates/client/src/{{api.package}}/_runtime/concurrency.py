@@ -53,12 +53,14 @@ class AsyncLock:
 
     def __init__(self) -> None:
         self._lock: Any = None
+        self._loop: Any = None
 
     async def __aenter__(self) -> None:
-        if self._lock is None:
-            import asyncio  # imported on first use: a synchronous service never pays for it
+        import asyncio  # imported on first use: a synchronous service never pays for it
 
-            self._lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        if self._lock is None or self._loop is not loop:  # a client used by a new event loop
+            self._lock, self._loop = asyncio.Lock(), loop
         await self._lock.acquire()
 
     async def __aexit__(

@@ -50,6 +50,7 @@ from ..core import (
 from ..errors import (
     Bitrix24Error,
     ConfigurationError,
+    InvalidArgumentError,
     PortalMovedError,
     TransportError,
     UnexpectedResponseError,
@@ -316,7 +317,14 @@ class AsyncBaseClient(AsyncCalls):
 
         The body is read here, to tell a body that cannot be decoded from a connection that failed.
         """
-        request = self._http.build_request("POST", url, json=body, **_timeout_arguments(timeout))
+        if self._http.is_closed:
+            raise ConfigurationError("the client is closed: make a new one (or use it in `with`)")
+        try:
+            request = self._http.build_request(
+                "POST", url, json=body, **_timeout_arguments(timeout)
+            )
+        except (ValueError, TypeError) as exc:  # NaN, a set, ...: not JSON
+            raise InvalidArgumentError("request", [f"the body is not JSON: {exc}"]) from None
         response = await self._http.send(request, stream=True)
         try:
             if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
@@ -381,7 +389,17 @@ class AsyncBaseClient(AsyncCalls):
                 if held is not None:
                     await async_in_thread(held.__exit__, None, None, None)
         if self._on_token_refresh is not None:
-            await async_resolve(self._on_token_refresh(new_pair))
+            try:
+                await async_resolve(self._on_token_refresh(new_pair))
+            except Bitrix24Error:
+                raise
+            except (
+                Exception
+            ) as exc:  # the pair is current already; the caller learns it was not stored
+                raise ConfigurationError(
+                    f"on_token_refresh raised {type(exc).__name__}: {redact(str(exc))}; the new pair "
+                    "is in client.tokens"
+                ) from exc
 
     async def _new_pair(self) -> TokenPair:
         """A new pair from the token endpoint, made current."""

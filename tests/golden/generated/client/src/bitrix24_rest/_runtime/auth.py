@@ -93,7 +93,7 @@ class TokenState:
     def __del__(self) -> None:
         current = self.__dict__.get("current")
         if current is not None and current[0] is not None:
-            _secrets.release(current[0].access_token, current[0].refresh_token)
+            _secrets.release_later(current[0].access_token, current[0].refresh_token)
 
 
 def refresh_query(app: OAuthApp, pair: TokenPair) -> dict[str, str]:

@@ -95,17 +95,36 @@ def align(payload: Any, sent: Sequence[Any], spec: ItemResultsSpec) -> list[Any]
     sent_keys = [_key(item, spec.match) for item in sent]
     answered_keys = [_key(outcome, spec.match) for outcome in answered]
     if len(answered) == len(sent) and all(
-        a == s or None in a for a, s in zip(answered_keys, sent_keys, strict=True)
+        a == s or None in a or _loose(a) == _loose(s)  # the same ids, perhaps in another form
+        for a, s in zip(answered_keys, sent_keys, strict=True)
     ):
         return answered
-    pool: dict[tuple[Any, ...], list[Any]] = {}
-    for key, outcome in zip(answered_keys, answered, strict=True):
-        pool.setdefault(key, []).append(outcome)
+    exact: dict[tuple[Any, ...], list[int]] = {}
+    loose: dict[tuple[Any, ...], list[int]] = {}
+    for index, key in enumerate(answered_keys):
+        exact.setdefault(key, []).append(index)
+        loose.setdefault(_loose(key), []).append(index)
+    taken: set[int] = set()
     result = []
     for key, item in zip(sent_keys, sent, strict=True):
-        candidates = pool.get(key)
-        result.append(candidates.pop(0) if candidates else failed_outcome(item, spec))
+        found = _first_free(exact.get(key), taken)
+        if found is None:  # an id echoed in another form: "ABC " for "abc", 7 for "7"
+            found = _first_free(loose.get(_loose(key)), taken)
+        if found is None:
+            result.append(failed_outcome(item, spec))
+        else:
+            taken.add(found)
+            result.append(answered[found])
     return result
+
+
+def _first_free(indexes: list[int] | None, taken: set[int]) -> int | None:
+    return next((i for i in indexes or () if i not in taken), None)
+
+
+def _loose(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A key compared by its text alone: case, surrounding spaces and number-or-string ignored."""
+    return tuple(v.strip().casefold() if isinstance(v, str) else v for v in key)
 
 
 def failed_outcome(item: Any, spec: ItemResultsSpec) -> dict[str, Any]:

@@ -30,6 +30,7 @@ __all__ = [
     "redact",
     "register",
     "release",
+    "release_later",
 ]
 
 MASK = "***"
@@ -39,6 +40,8 @@ _secrets: deque[str] = deque(maxlen=4096)
 """Secrets no longer held (old tokens), the latest first to stay."""
 _held: Counter[str] = Counter()
 """Secrets in use, with how many holders each has: never forgotten while held."""
+_pending: deque[tuple[str | None, ...]] = deque()
+"""Releases queued by finalisers (`release_later`)."""
 _PATTERNS = (
     (re.compile(r"((?:client_secret|refresh_token|access_token|auth)=)[^&\s\"']+"), r"\1" + MASK),
     (
@@ -60,6 +63,7 @@ def register(*secrets: str | None) -> None:
 def hold(*secrets: str | None) -> None:
     """Hide `secrets` for as long as they are held (until as many `release` calls)."""
     with _lock:
+        _drain_locked()
         for secret in secrets:
             if secret and len(secret) >= _MIN_LENGTH:
                 _held[secret] += 1
@@ -68,18 +72,34 @@ def hold(*secrets: str | None) -> None:
 def release(*secrets: str | None) -> None:
     """Let go of held `secrets`; they are still remembered among the latest ones."""
     with _lock:
-        for secret in secrets:
-            if secret and _held.get(secret, 0) > 0:
-                _held[secret] -= 1
-                if not _held[secret]:
-                    del _held[secret]
-                    if secret not in _secrets:
-                        _secrets.append(secret)
+        _release_locked(secrets)
+
+
+def release_later(*secrets: str | None) -> None:
+    """`release`, from a finaliser: queued without the lock (the collector may run a finaliser
+    while this very thread holds it), done by the next call that takes the lock."""
+    _pending.append(secrets)
+
+
+def _release_locked(secrets: tuple[str | None, ...]) -> None:
+    for secret in secrets:
+        if secret and _held.get(secret, 0) > 0:
+            _held[secret] -= 1
+            if not _held[secret]:
+                del _held[secret]
+                if secret not in _secrets:
+                    _secrets.append(secret)
+
+
+def _drain_locked() -> None:
+    while _pending:
+        _release_locked(_pending.popleft())
 
 
 def redact(text: str) -> str:
     """`text` with every registered or held secret, and every secret in a known place, as ***."""
     with _lock:
+        _drain_locked()
         secrets = sorted({*_secrets, *_held}, key=len, reverse=True)
     for secret in secrets:
         if secret in text:
