@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 from . import model as _rt
-from .calls import CallResult, endpoint_for
+from .calls import CallResult, endpoint_for, envelope_count
 from .core import Endpoint, error_code, prepare_body
 from .errors import (
     ApiError,
@@ -192,7 +192,7 @@ def read_outcomes(
     outcomes: dict[str, CommandOutcome[Any]] = {}
     for name, command in request.items():
         method = command.endpoint.method
-        total, next_start = _count(totals.get(name)), _count(nexts.get(name))
+        total, next_start = envelope_count(totals.get(name)), envelope_count(nexts.get(name))
         if name in errors:
             outcomes[name] = CommandOutcome(name, method, error=_error(errors[name], method, known))
         elif name in results:
@@ -251,16 +251,6 @@ def _php_map(value: Any) -> dict[str, Any]:
     if isinstance(value, list):
         return {str(i): v for i, v in enumerate(value)}
     return {}
-
-
-def _count(value: Any) -> int | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if number >= 0 else None
 
 
 def _pairs(prefix: str, value: Any) -> Iterator[str]:

@@ -16,7 +16,7 @@ from typing import Any
 from .core import APPLICATION, WEBHOOK, Endpoint
 from .errors import InvalidArgumentError
 
-__all__ = ["CallResult", "endpoint_for", "read_call_result"]
+__all__ = ["CallResult", "endpoint_for", "envelope_count", "read_call_result"]
 
 METHOD_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 """A REST method name: dotted words (`crm.deal.list`), or one word (`batch`, `profile`)."""
@@ -44,8 +44,8 @@ def read_call_result(payload: Any) -> CallResult:
     return CallResult(
         payload.get("result"),
         time if isinstance(time, dict) else None,
-        _count(payload.get("total")),
-        _count(payload.get("next")),
+        envelope_count(payload.get("total")),
+        envelope_count(payload.get("next")),
     )
 
 
@@ -73,7 +73,7 @@ def endpoint_for(method: str, known: Endpoint[Any] | None) -> Endpoint[CallResul
     )
 
 
-def _count(value: Any) -> int | None:
+def envelope_count(value: Any) -> int | None:
     """A non-negative integer of the envelope (`total`, `next`), also from a digit string."""
     if isinstance(value, bool):
         return None
