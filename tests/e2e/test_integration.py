@@ -339,6 +339,8 @@ def test_the_connector_workflow_runs_end_to_end_through_the_sync_client(portal: 
     with client(portal) as c:
         lines = c.imopenlines.config_list_get().result
         line = int(next(item.id for item in lines if item.line_name == "Workflow line"))
+        every_line = [item["ID"] for item in c.iter_list("imopenlines.config.list.get")]  # untyped, paged
+        assert str(line) in every_line
         assert c.imconnector.register(id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h").result.result
         assert c.imconnector.activate(connector=CONNECTOR, line=line, active="1").result is True
         sent = c.imconnector.send_messages(connector=CONNECTOR, line=line, messages=[message(n, "hi") for n in range(60)])
@@ -359,6 +361,7 @@ def test_the_connector_workflow_runs_end_to_end_through_the_async_client(portal:
         async with async_client(portal) as c:
             lines = (await c.imopenlines.config_list_get()).result
             line = int(lines[0].id)
+            assert str(line) in [item["ID"] for item in await c.list_all("imopenlines.config.list.get")]
             await c.imconnector.register(id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h")
             await c.imconnector.activate(connector=CONNECTOR, line=line, active="1")
             sent = await c.imconnector.send_messages(connector=CONNECTOR, line=line, messages=[message(1, "hi")])
