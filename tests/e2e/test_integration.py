@@ -438,6 +438,23 @@ def test_raise_for_failures_gives_back_a_result_without_failures(portal: FakePor
     assert result.raise_for_failures() is result
 
 
+# -- pacing ----------------------------------------------------------------------------------------
+
+
+def test_two_clients_of_one_portal_share_its_bucket_and_a_503_fills_it(portal: FakePortal) -> None:
+    from bitrix24_rest import RateLimit
+
+    limit = RateLimit(burst=20, drain_per_second=100.0)
+    with client(portal, rate_limit=limit) as first, client(portal, rate_limit=limit) as second:
+        assert first._settings.pacer is second._settings.pacer
+        portal.fail_next(1, status=503, code="QUERY_LIMIT_EXCEEDED")
+        with pytest.raises(errors.RateLimitError):
+            first.call("user.current")
+        assert first._settings.pacer.reserve() > 0  # the portal said full: the next request waits
+    with client(portal, rate_limit=limit, share_rate_limit=False) as alone:
+        assert alone._settings.pacer is not first._settings.pacer
+
+
 # -- transport -----------------------------------------------------------------------------------
 
 

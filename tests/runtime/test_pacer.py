@@ -102,3 +102,21 @@ def test_the_pacer_uses_the_monotonic_clock_by_default() -> None:
 
 def test_repr_shows_the_limit() -> None:
     assert repr(Pacer(ENTERPRISE_PLAN)) == "Pacer(burst=250, drain_per_second=5.0)"
+
+
+def test_after_a_query_limit_answer_the_bucket_counts_as_full() -> None:
+    now = [0.0]
+    pacer = Pacer(RateLimit(burst=10, drain_per_second=2.0), clock=lambda: now[0])
+    assert pacer.reserve() == 0.0
+
+    pacer.saturate()
+
+    assert pacer.reserve() > 0.0  # the next request waits for the bucket to drain
+
+
+def test_clients_of_one_portal_share_one_bucket_unless_told_not_to() -> None:
+    from client_runtime.pacer import shared_pacer
+
+    limit = RateLimit(burst=7, drain_per_second=1.0)
+    assert shared_pacer("https://a.example/rest/", limit) is shared_pacer("https://a.example/rest/", limit)
+    assert shared_pacer("https://a.example/rest/", limit) is not shared_pacer("https://b.example/rest/", limit)

@@ -9,7 +9,7 @@ from . import secrets as _secrets
 from .auth import OAuthApp, TokenPair, TokenState
 from .core import APPLICATION, Connection, Endpoint
 from .errors import ConfigurationError
-from .pacer import Pacer, RateLimit
+from .pacer import Pacer, RateLimit, shared_pacer
 from .retry import RetryPolicy
 
 __all__ = ["ClientSettings"]
@@ -34,6 +34,7 @@ class ClientSettings:
         allow_insecure_http: bool,
         *,
         has_store: bool = False,
+        share_rate_limit: bool = True,
     ) -> None:
         _secrets.install_log_filter()
         _secrets.register(access_token, refresh_token)
@@ -84,7 +85,15 @@ class ClientSettings:
                 policy.rng,
             )
         self.retry = policy
-        self.pacer = Pacer(rate_limit) if rate_limit is not None else None
+        self.pacer = (
+            None
+            if rate_limit is None
+            else (
+                shared_pacer(self.connection.base_url, rate_limit)
+                if share_rate_limit
+                else Pacer(rate_limit)
+            )
+        )
         self.max_items_per_call = max_items_per_call
 
     def authorize(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:

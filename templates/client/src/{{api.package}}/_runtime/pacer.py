@@ -77,5 +77,26 @@ class Pacer:
             self._level += 1
             return wait
 
+    def saturate(self) -> None:
+        """Count the bucket as full: the portal said so (503 QUERY_LIMIT_EXCEEDED), so requests
+        from elsewhere (another process, another program) fill it too; the next ones wait."""
+        with self._lock:
+            self._level = max(self._level, float(self._capacity))
+            self._updated = self._clock()
+
     def __repr__(self) -> str:
         return f"Pacer(burst={self.limit.burst}, drain_per_second={self.limit.drain_per_second})"
+
+
+_SHARED: dict[tuple[str, RateLimit], Pacer] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pacer(portal: str, limit: RateLimit) -> Pacer:
+    """The one pacer of `portal` in this process for `limit`: the portal counts every request
+    from here in one bucket, whichever client sends it."""
+    with _SHARED_LOCK:
+        pacer = _SHARED.get((portal, limit))
+        if pacer is None:
+            pacer = _SHARED[(portal, limit)] = Pacer(limit)
+        return pacer

@@ -70,6 +70,7 @@ __all__ = ["AsyncBaseClient"]
 T = TypeVar("T")
 log = logging.getLogger(PACKAGE)
 EXPIRED_TOKEN = "expired_token"
+QUERY_LIMIT_EXCEEDED = "query_limit_exceeded"
 Timeout = httpx.Timeout | float | None
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -111,7 +112,8 @@ class AsyncBaseClient(AsyncCalls):
         client = Client(webhook_url="https://example.bitrix24.com/rest/1/<code>/")
 
     Options: `rate_limit` (default the standard plan's bucket, burst 50 draining 2/s; pass
-    `ENTERPRISE_PLAN` or a `RateLimit`, or None to turn pacing off), `max_retries` (default 3),
+    `ENTERPRISE_PLAN` or a `RateLimit`, or None to turn pacing off; every client of one portal
+    in a process shares one bucket unless `share_rate_limit=False`), `max_retries` (default 3),
     `retry_policy`, `timeout` (default 5 s to connect, 60 s to read), `max_items_per_call`
     (chunk size for many-item methods), `transport` and `verify` (passed to httpx),
     `allow_insecure_http` (plain http:// for local test servers only).
@@ -132,6 +134,7 @@ class AsyncBaseClient(AsyncCalls):
         webhook_url: str | None = None,
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         rate_limit: RateLimit | None = STANDARD_PLAN,
+        share_rate_limit: bool = True,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         max_items_per_call: int | None = None,
@@ -153,6 +156,7 @@ class AsyncBaseClient(AsyncCalls):
             max_items_per_call,
             allow_insecure_http,
             has_store=token_store is not None,
+            share_rate_limit=share_rate_limit,
         )
         self._on_token_refresh = on_token_refresh
         self._token_store = token_store
@@ -291,6 +295,8 @@ class AsyncBaseClient(AsyncCalls):
                     content,
                 )
             code = error_code(answer)
+            if (code or "").lower() == QUERY_LIMIT_EXCEEDED and settings.pacer is not None:
+                settings.pacer.saturate()  # the portal's bucket is full, whoever filled it
             if (code or "").lower() == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
                 await self._refresh(generation, failures_before)
                 refreshed = True
