@@ -715,3 +715,20 @@ def test_an_argument_that_is_no_json_is_refused_as_an_invalid_argument() -> None
         pytest.raises(InvalidArgumentError, match="not JSON"),
     ):
         client.call_endpoint(PROFILE, {"IDS": {1, 2}})
+
+
+@pytest.mark.parametrize(
+    ("headers", "content"),
+    [
+        ({"content-encoding": "gzip"}, gzip.compress(b" " * 5_000_000)),  # 5 KB that expand to 5 MB
+        ({}, b" " * 2_000_000),
+    ],
+    ids=["gzip-bomb", "plain"],
+)
+def test_an_answer_larger_than_max_answer_bytes_is_refused_without_reading_it_all(
+    connect: Connect, headers: dict[str, str], content: bytes
+) -> None:
+    portal = FakePortal(httpx.Response(200, headers={"content-type": "application/json", **headers}, content=content))
+    failure = connect(portal, app_options(max_answer_bytes=1_000_000)).fails(UnexpectedResponseError, PROFILE)
+
+    assert failure.reason == "the answer is larger than 1000000 bytes (max_answer_bytes)"

@@ -75,6 +75,19 @@ Timeout = httpx.Timeout | float | None
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
+MAX_ANSWER_BYTES = 64 * 1024 * 1024
+"""The largest answer a client reads, before and after decoding (a list page is far smaller)."""
+
+
+class AnswerTooLargeError(Exception):
+    """An answer larger than the client's `max_answer_bytes`: not read further."""
+
+    def __init__(self, status: int, cap: int) -> None:
+        super().__init__(status)
+        self.status = status
+        self.cap = cap
+
+
 class UndecodableBodyError(Exception):
     """An answer arrived, but its body does not decode as its Content-Encoding says."""
 
@@ -116,7 +129,8 @@ class BaseClient(Calls):
     in a process shares one bucket unless `share_rate_limit=False`), `max_retries` (default 3),
     `retry_policy`, `timeout` (default 5 s to connect, 60 s to read), `max_items_per_call`
     (chunk size for many-item methods), `transport` and `verify` (passed to httpx),
-    `allow_insecure_http` (plain http:// for local test servers only).
+    `allow_insecure_http` (plain http:// for local test servers only), `max_answer_bytes` (the
+    largest answer read, before and after decoding; default 64 MiB).
     Use it as a context manager to release its connections when done.
     """
 
@@ -135,6 +149,7 @@ class BaseClient(Calls):
         timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
         rate_limit: RateLimit | None = STANDARD_PLAN,
         share_rate_limit: bool = True,
+        max_answer_bytes: int = MAX_ANSWER_BYTES,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         max_items_per_call: int | None = None,
@@ -160,6 +175,9 @@ class BaseClient(Calls):
         )
         self._on_token_refresh = on_token_refresh
         self._token_store = token_store
+        if max_answer_bytes < 1:
+            raise ConfigurationError("max_answer_bytes must be at least 1")
+        self._max_answer_bytes = max_answer_bytes
         self._http = httpx.Client(timeout=timeout, transport=transport, verify=verify)
         self._refresh_lock = Lock()
         self._refresh_failure: Bitrix24Error | None = None
@@ -258,6 +276,14 @@ class BaseClient(Calls):
             started = time.monotonic()
             try:
                 response, content = self._post(url, sent, timeout)
+            except AnswerTooLargeError as exc:
+                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (answer too large)", started)
+                raise UnexpectedResponseError(
+                    endpoint.method,
+                    exc.status,
+                    f"the answer is larger than {exc.cap} bytes (max_answer_bytes)",
+                    "",
+                ) from None
             except UndecodableBodyError as exc:
                 _log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
                 raise UnexpectedResponseError(
@@ -332,21 +358,35 @@ class BaseClient(Calls):
         except (ValueError, TypeError) as exc:  # NaN, a set, ...: not JSON
             raise InvalidArgumentError("request", [f"the body is not JSON: {exc}"]) from None
         response = self._http.send(request, stream=True)
+        cap = self._max_answer_bytes
         try:
-            if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
-                return response, response.read()
-            # Read the body as sent, then decode it, so that a body that is not what its
-            # Content-Encoding says can be reported with its first bytes.
-            raw = b"".join([chunk for chunk in response.iter_raw()])
+            # Read the body as sent (at most `cap` bytes), then decode it (at most `cap` bytes
+            # again, a gzip bomb included), so that a body that is not what its Content-Encoding
+            # says can be reported with its first bytes.
+            raw = bytearray()
             try:
-                return (
-                    response,
-                    httpx.Response(
-                        response.status_code, headers=response.headers, content=raw
-                    ).content,
+                for chunk in response.iter_raw():
+                    raw += chunk
+                    if len(raw) > cap:
+                        raise AnswerTooLargeError(response.status_code, cap)
+            except httpx.StreamConsumed:  # a transport that handed over the body already read
+                if len(response.content) > cap:
+                    raise AnswerTooLargeError(response.status_code, cap) from None
+                return response, response.content
+            if response.headers.get("content-encoding", "identity").strip().lower() == "identity":
+                return response, bytes(raw)
+            decoded = bytearray()
+            try:
+                replay = httpx.Response(
+                    response.status_code, headers=response.headers, content=bytes(raw)
                 )
+                for piece in replay.iter_bytes():
+                    decoded += piece
+                    if len(decoded) > cap:
+                        raise AnswerTooLargeError(response.status_code, cap)
             except httpx.DecodingError:
-                raise UndecodableBodyError(response.status_code, raw) from None
+                raise UndecodableBodyError(response.status_code, bytes(raw)) from None
+            return response, bytes(decoded)
         finally:
             response.close()
 
