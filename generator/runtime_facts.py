@@ -52,6 +52,18 @@ class RuntimeFacts:
     module: Callable[[str], types.ModuleType]
     """A standard-library-only runtime module by name, for the docs' facts (retry, pacer)."""
 
+    @property
+    def exception_tree(self) -> str:
+        """The tree drawn in the runtime's `errors` docstring, from `Bitrix24Error` to the blank line."""
+        lines = (self.module("errors").__doc__ or "").splitlines()
+        start = next((i for i, line in enumerate(lines) if line.strip() == "Bitrix24Error"), len(lines))
+        tree = []
+        for line in lines[start:]:
+            if not line.strip():
+                break
+            tree.append(line[4:] if line.startswith("    ") else line)
+        return "\n".join(tree)
+
 
 @functools.cache
 def runtime_facts(folder: Path) -> RuntimeFacts:

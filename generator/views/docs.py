@@ -169,7 +169,7 @@ def docs_view(api: Api, config: Config, facts: RuntimeFacts) -> DocApi:
         ),
         defaults=defaults,
         examples=index_examples(api, config.package, _example_defaults(defaults)),
-        exception_tree=MdBlock.fenced(_exception_tree(facts), ""),
+        exception_tree=MdBlock.fenced(facts.exception_tree, ""),
         sources=api.sources,
     )
 
@@ -292,14 +292,3 @@ def _example_defaults(d: DocDefaults) -> dict[str, str]:
         "read": str(d.read_timeout),
     }
 
-
-def _exception_tree(facts: RuntimeFacts) -> str:
-    """The tree drawn in the runtime's `errors` docstring: from `Bitrix24Error` to the blank line."""
-    lines = (facts.module("errors").__doc__ or "").splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "Bitrix24Error"), len(lines))
-    tree = []
-    for line in lines[start:]:
-        if not line.strip():
-            break
-        tree.append(line[4:] if line.startswith("    ") else line)
-    return "\n".join(tree)

@@ -179,6 +179,8 @@ class PyApi:
     error_classes: tuple[PyErrorClass, ...]
     exceptions: tuple[Identifier, ...]
     """The runtime's exception classes, re-exported by the generated `errors` module."""
+    exception_tree_doc: DocText
+    """The runtime's drawing of its exception hierarchy, indented for the `errors` docstring."""
     public: tuple[tuple[Identifier, Identifier], ...]
     """The runtime's public names and the runtime module of each, re-exported by the package."""
     public_imports: tuple[PyCode, ...]
@@ -228,6 +230,7 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
         modules=_modules(api, homes, by_method),
         error_classes=tuple(_error_class(e) for e in api.error_classes),
         exceptions=tuple(Identifier(n) for n in sorted(facts.exception_names)),
+        exception_tree_doc=DocText(text.docstring_verbatim(textwrap.indent(facts.exception_tree, "    "))),
         public=tuple((Identifier(name), Identifier(module)) for name, module in facts.public_api),
         public_imports=tuple(
             PyCode(import_line(f"._runtime.{module}", (n for n, m in facts.public_api if m == module)))

@@ -45,6 +45,11 @@ def docstring_text(text: str, width: int = 72) -> str:
     return escaped
 
 
+def docstring_verbatim(text: str) -> str:
+    """Text for the inside of a docstring, its lines kept as they are (a drawing, a table)."""
+    return _escape_unprintable(text.replace("\\", "\\\\")).replace('"""', '\\"\\"\\"').rstrip()
+
+
 def one_line(text: str) -> str:
     """`text` on one line with runs of white space folded and control characters dropped."""
     return " ".join(_DROPPED.sub("", text).split())

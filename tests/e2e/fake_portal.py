@@ -330,6 +330,15 @@ class _DropPlan:
     processed: bool
 
 
+@dataclass(frozen=True)
+class _DeliveryFault:
+    """How the next answer travels once decided: held back, trickled, or followed by stray bytes."""
+
+    hold: float = 0.0
+    trickle: float = 0.0
+    overrun: str = ""
+
+
 class _RestCall(NamedTuple):
     method: str
     via_webhook: bool
@@ -376,8 +385,9 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
         if body is None:
             return
         content_type = self.headers.get("Content-Type", "")
-        answer = self.server.portal._answer(self.command, self.path, body, content_type)
-        self._send(answer)
+        portal = self.server.portal
+        answer = portal._answer(self.command, self.path, body, content_type)
+        self._send(answer, portal._take_delivery_fault())
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -415,7 +425,9 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
             self.rfile.readline(1024)
             total += size
 
-    def _send(self, answer: _Answer) -> None:
+    def _send(self, answer: _Answer, fault: _DeliveryFault | None = None) -> None:
+        if fault is not None and fault.hold:
+            time.sleep(fault.hold)  # the work is done; the answer comes too late to be read
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
@@ -424,8 +436,23 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(answer.body)
+        if self.command == "HEAD":
+            return
+        if fault is not None and fault.trickle:
+            for byte in answer.body:
+                self.wfile.write(bytes([byte]))
+                time.sleep(fault.trickle / max(1, len(answer.body)))
+            return
+        extra = b""
+        if fault is not None and fault.overrun == "extra_bytes":
+            extra = b'{"result":"STRAY"}'
+        elif fault is not None and fault.overrun == "second_response":
+            stray = json.dumps({"result": "STRAY", "time": {}}).encode()
+            extra = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s" % (
+                len(stray),
+                stray,
+            )
+        self.wfile.write(answer.body + extra)  # one write: the stray bytes arrive with the body
 
 
 class _TlsThreadingServer(ThreadingHTTPServer):
@@ -448,6 +475,7 @@ class _TlsThreadingServer(ThreadingHTTPServer):
         self._live_sockets: dict[int, socket.socket] = {}
         self._connection_threads: set[threading.Thread] = set()
         self.peak_connections = 0
+        self.connections_opened = 0
         super().__init__(("127.0.0.1", 0), _PortalRequestHandler)
 
     def server_bind(self) -> None:
@@ -529,6 +557,8 @@ class _TlsThreadingServer(ThreadingHTTPServer):
         with self.portal._lock:
             if self._closing:
                 _shutdown_quietly(live_socket)
+            if connection_id not in self._live_sockets:
+                self.connections_opened += 1
             self._live_sockets[connection_id] = live_socket
             self.peak_connections = max(self.peak_connections, len(self._live_sockets))
 
@@ -586,6 +616,7 @@ class FakePortal:
         self._operations_blocked_until = 0.0
         self._overloaded = False
         self._faults: deque[_InjectedFault] = deque()
+        self._deliveries: deque[_DeliveryFault] = deque()
         # The other methods (tests/e2e/fake_methods.py) and a domain change.
         self.family = fake_methods.FamilyState()
         self._moved_to: str | None = None
@@ -672,6 +703,31 @@ class FakePortal:
         """The largest number of connections that were open at the same time."""
         with self._lock:
             return self._server.peak_connections if self._server is not None else 0
+
+    @property
+    def connections_opened(self) -> int:
+        """How many connections clients have opened so far."""
+        with self._lock:
+            return self._server.connections_opened if self._server is not None else 0
+
+    def hold_next_answers(self, count: int, seconds: float) -> None:
+        """Do the next `count` REST calls' work, then wait `seconds` before answering (a lost answer)."""
+        with self._lock:
+            self._deliveries.extend(_DeliveryFault(hold=seconds) for _ in range(count))
+
+    def trickle_next_answer(self, seconds: float) -> None:
+        """Send the next answer's body one byte at a time over `seconds`."""
+        with self._lock:
+            self._deliveries.append(_DeliveryFault(trickle=seconds))
+
+    def overrun_next_answer(self, kind: str) -> None:
+        """Send stray bytes after the next answer's body: "extra_bytes" or a "second_response"."""
+        with self._lock:
+            self._deliveries.append(_DeliveryFault(overrun=kind))
+
+    def _take_delivery_fault(self) -> _DeliveryFault | None:
+        with self._lock:
+            return self._deliveries.popleft() if self._deliveries else None
 
     # ---- the other methods and a domain change -----------------------------------------------------
 

@@ -12,13 +12,11 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bitrix24_rest import (
-    AsyncClient,
     Client,
     Command,
     CommandNotRunError,
@@ -30,43 +28,8 @@ from bitrix24_rest import (
 )
 
 from tests.e2e.fake_portal import DEFAULT_CONNECTOR, DEFAULT_LINE, FakePortal
+from tests.e2e.portal_clients import CLIENT_ID, CLIENT_SECRET, async_client, client, options
 from tests.support import SECRETS_SEEN
-
-CLIENT_ID, CLIENT_SECRET = "app.integration", "integration-secret"
-SECRETS_SEEN.add(CLIENT_SECRET)
-
-
-@pytest.fixture
-def portal() -> Iterator[FakePortal]:
-    with FakePortal(burst=None) as started:
-        started.add_line(DEFAULT_LINE, DEFAULT_CONNECTOR)
-        started.family.connectors[DEFAULT_CONNECTOR] = "My connector"
-        SECRETS_SEEN.update(started.issue_tokens(CLIENT_ID, CLIENT_SECRET))
-        yield started
-        SECRETS_SEEN.update((started.access_token, started.refresh_token))
-        assert not started.internal_errors
-
-
-def options(portal: FakePortal, **overrides: Any) -> dict[str, Any]:
-    return {
-        "access_token": portal.access_token,
-        "refresh_token": portal.refresh_token,
-        "client_id": CLIENT_ID,
-        "client_secret": CLIENT_SECRET,
-        "token_url": portal.token_url,
-        "verify": portal.ssl_context(),
-        "rate_limit": None,
-        "max_retries": 0,
-    } | overrides
-
-
-def client(portal: FakePortal, **overrides: Any) -> Client:
-    return Client(portal.url, **options(portal, **overrides))
-
-
-def async_client(portal: FakePortal, **overrides: Any) -> AsyncClient:
-    return AsyncClient(portal.url, **options(portal, **overrides))
-
 
 # -- any method by name ----------------------------------------------------------------------------
 
@@ -341,15 +304,21 @@ def test_the_connector_workflow_runs_end_to_end_through_the_sync_client(portal: 
         line = int(next(item.id for item in lines if item.line_name == "Workflow line"))
         every_line = [item["ID"] for item in c.iter_list("imopenlines.config.list.get")]  # untyped, paged
         assert str(line) in every_line
-        assert c.imconnector.register(id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h").result.result
+        assert c.imconnector.register(
+            id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h"
+        ).result.result
         assert c.imconnector.activate(connector=CONNECTOR, line=line, active="1").result is True
-        sent = c.imconnector.send_messages(connector=CONNECTOR, line=line, messages=[message(n, "hi") for n in range(60)])
+        sent = c.imconnector.send_messages(
+            connector=CONNECTOR, line=line, messages=[message(n, "hi") for n in range(60)]
+        )
         assert sent.all_succeeded and len(sent.items) == 60
         updated = c.imconnector.update_messages(connector=CONNECTOR, line=line, messages=[message(0, "edited")])
         assert updated.all_succeeded
         status = c.call_batch({"status": c.imconnector.status_command(connector=CONNECTOR, line=line)})
         assert status["status"].result.result.status is True
-        deleted = c.imconnector.delete_messages(connector=CONNECTOR, line=line, messages=[message(n, "") for n in range(60)])
+        deleted = c.imconnector.delete_messages(
+            connector=CONNECTOR, line=line, messages=[message(n, "") for n in range(60)]
+        )
         assert deleted.all_succeeded and not portal.messages
         assert c.imconnector.unregister(id=CONNECTOR).result.result is True
         with pytest.raises(errors.ApplicationUnregistrationError):
@@ -362,7 +331,9 @@ def test_the_connector_workflow_runs_end_to_end_through_the_async_client(portal:
             lines = (await c.imopenlines.config_list_get()).result
             line = int(lines[0].id)
             assert str(line) in [item["ID"] for item in await c.list_all("imopenlines.config.list.get")]
-            await c.imconnector.register(id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h")
+            await c.imconnector.register(
+                id=CONNECTOR, name="Workflow", icon=ICON, placement_handler="https://example.com/h"
+            )
             await c.imconnector.activate(connector=CONNECTOR, line=line, active="1")
             sent = await c.imconnector.send_messages(connector=CONNECTOR, line=line, messages=[message(1, "hi")])
             assert sent.all_succeeded
@@ -382,120 +353,3 @@ def test_the_connector_workflow_runs_end_to_end_through_the_async_client(portal:
 
 
 # -- per-item truth -------------------------------------------------------------------------------
-
-
-def _seed(portal: FakePortal, count: int) -> list[dict[str, Any]]:
-    for n in range(count):
-        portal.add_message(DEFAULT_CONNECTOR, DEFAULT_LINE, "chat-1", f"m-{n}")
-    return [{"user": {"id": "ext-user"}, "message": {"id": f"m-{n}"}, "chat": {"id": "chat-1"}} for n in range(count)]
-
-
-def test_a_later_chunk_that_fails_says_which_deletions_happened_and_which_items_were_never_sent(
-    portal: FakePortal,
-) -> None:
-    messages = _seed(portal, 120)
-    portal.fail_call(2, 400, "NOT_ACTIVE_LINE")
-    with client(portal) as c, pytest.raises(errors.NotActiveLineError) as raised:
-        c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
-
-    done = raised.value.partial_result
-    assert done is not None and len(done.items) == 50 and done.all_succeeded
-    assert len(raised.value.unprocessed) == 70 and raised.value.unsent == tuple(messages[100:])
-    assert len(portal.messages) == 70
-
-
-def test_the_async_client_says_the_same_after_a_later_chunk_fails(portal: FakePortal) -> None:
-    messages = _seed(portal, 120)
-    portal.fail_call(2, 400, "NOT_ACTIVE_LINE")
-
-    async def run() -> Any:
-        async with async_client(portal) as c:
-            await c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
-
-    with pytest.raises(errors.NotActiveLineError) as raised:
-        asyncio.run(run())
-    assert len(raised.value.partial_result.items) == 50 and len(raised.value.unsent) == 20
-
-
-def test_partial_failure_logs_one_warning_with_counts_and_raise_for_failures_raises_it(
-    portal: FakePortal, caplog: pytest.LogCaptureFixture
-) -> None:
-    messages = [*_seed(portal, 3), {"user": {"id": "ext-user"}, "message": {"id": "gone"}, "chat": {"id": "chat-1"}}]
-    with client(portal) as c, caplog.at_level("WARNING", logger="bitrix24_rest"):
-        result = c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
-
-    warnings = [r.getMessage() for r in caplog.records if r.name == "bitrix24_rest" and r.levelname == "WARNING"]
-    assert warnings == ["imconnector.delete.messages: 1 of 4 items not processed"]
-    with pytest.raises(errors.ItemsFailedError) as raised:
-        result.raise_for_failures()
-    assert [item.message.id for item in raised.value.failed] == ["gone"] and raised.value.result is result
-
-
-def test_raise_for_failures_gives_back_a_result_without_failures(portal: FakePortal) -> None:
-    with client(portal) as c:
-        result = c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=_seed(portal, 2))
-
-    assert result.raise_for_failures() is result
-
-
-# -- pacing ----------------------------------------------------------------------------------------
-
-
-def test_two_clients_of_one_portal_share_its_bucket_and_a_503_fills_it(portal: FakePortal) -> None:
-    from bitrix24_rest import RateLimit
-
-    limit = RateLimit(burst=20, drain_per_second=100.0)
-    with client(portal, rate_limit=limit) as first, client(portal, rate_limit=limit) as second:
-        assert first._settings.pacer is second._settings.pacer
-        portal.fail_next(1, status=503, code="QUERY_LIMIT_EXCEEDED")
-        with pytest.raises(errors.RateLimitError):
-            first.call("user.current")
-        assert first._settings.pacer.reserve() > 0  # the portal said full: the next request waits
-    with client(portal, rate_limit=limit, share_rate_limit=False) as alone:
-        assert alone._settings.pacer is not first._settings.pacer
-
-
-# -- transport -----------------------------------------------------------------------------------
-
-
-def test_an_untrusted_certificate_is_named_and_never_retried(portal: FakePortal, caplog: pytest.LogCaptureFixture) -> None:
-    import ssl
-
-    untrusting = ssl.create_default_context()  # the system's CAs: not the fake portal's
-    with (
-        caplog.at_level("DEBUG", logger="bitrix24_rest"),
-        client(portal, verify=untrusting, max_retries=3) as c,
-        pytest.raises(errors.TransportError) as raised,
-    ):
-        c.imconnector.list_()  # safe to repeat: a connection error would be retried
-
-    assert "certificate" in raised.value.reason and isinstance(raised.value.__cause__, Exception)
-    attempts = [r for r in caplog.records if r.name == "bitrix24_rest" and "attempt" in r.getMessage()]
-    assert len(attempts) == 1
-
-
-def test_a_refused_connection_says_so(portal: FakePortal) -> None:
-    with (
-        Client("https://127.0.0.1:1", access_token="x", max_retries=0, rate_limit=None) as c,
-        pytest.raises(errors.TransportError) as raised,
-    ):
-        c.call("user.current")
-
-    assert raised.value.reason.startswith("ConnectError: ") and len(raised.value.reason) > len("ConnectError: ")
-
-
-# -- secrets ---------------------------------------------------------------------------------------
-
-
-def test_a_failed_refresh_carries_no_secret_anywhere_in_its_exception_chain(portal: FakePortal) -> None:
-    portal.expire_access_token()
-    with client(portal, token_url="https://127.0.0.1:1/oauth/token/") as c, pytest.raises(errors.TransportError) as raised:
-        c.call("user.current")
-
-    chain, error = [], raised.value
-    while error is not None:
-        chain.append(error)
-        error = error.__cause__ or error.__context__  # type: ignore[assignment]
-    texts = " ".join(f"{e!r} {e}" for e in chain)
-    assert len(chain) == 1
-    assert CLIENT_SECRET not in texts and portal.refresh_token not in texts

@@ -32,6 +32,7 @@ class ActivateMethod:
         line: int,
         active: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorActivateResponse:
         """Activate the connector (`imconnector.activate`).
 
@@ -50,6 +51,7 @@ class ActivateMethod:
                 empty value or `0` disables it. It is recommended to use `1` and `0` (or
                 `Y` and `N`), rather than arbitrary strings.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorActivateResponse.
@@ -72,6 +74,7 @@ class ActivateMethod:
             line=line,
             active=active,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def activate_raw(
@@ -81,6 +84,7 @@ class ActivateMethod:
         line: int,
         active: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorActivateResponse]:
         """Like `activate`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
@@ -93,6 +97,7 @@ class ActivateMethod:
                 "ACTIVE": active,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def activate_command(
@@ -128,6 +133,7 @@ class AsyncActivateMethod:
         line: int,
         active: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorActivateResponse:
         """`client.imconnector.activate` (`imconnector.activate`), awaited."""
         return (
@@ -136,6 +142,7 @@ class AsyncActivateMethod:
                 line=line,
                 active=active,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -146,6 +153,7 @@ class AsyncActivateMethod:
         line: int,
         active: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorActivateResponse]:
         """Like `activate`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_activate import IMCONNECTOR_ACTIVATE
@@ -158,6 +166,7 @@ class AsyncActivateMethod:
                 "ACTIVE": active,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def activate_command(

@@ -34,6 +34,7 @@ class ChatNameSetMethod:
         name: str,
         user_id: str | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorChatNameSetResponse:
         """Set a new chat name (`imconnector.chat.name.set`).
 
@@ -56,6 +57,7 @@ class ChatNameSetMethod:
                 `CHAT_GROUP` parameter in the imconnector.register method must be set to
                 `false`.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorChatNameSetResponse.
@@ -82,6 +84,7 @@ class ChatNameSetMethod:
             name=name,
             user_id=user_id,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def chat_name_set_raw(
@@ -93,6 +96,7 @@ class ChatNameSetMethod:
         name: str,
         user_id: str | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorChatNameSetResponse]:
         """Like `chat_name_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
@@ -107,6 +111,7 @@ class ChatNameSetMethod:
                 "USER_ID": user_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def chat_name_set_command(
@@ -148,6 +153,7 @@ class AsyncChatNameSetMethod:
         name: str,
         user_id: str | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorChatNameSetResponse:
         """`client.imconnector.chat_name_set` (`imconnector.chat.name.set`), awaited."""
         return (
@@ -158,6 +164,7 @@ class AsyncChatNameSetMethod:
                 name=name,
                 user_id=user_id,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -170,6 +177,7 @@ class AsyncChatNameSetMethod:
         name: str,
         user_id: str | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorChatNameSetResponse]:
         """Like `chat_name_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_chat_name_set import IMCONNECTOR_CHAT_NAME_SET
@@ -184,6 +192,7 @@ class AsyncChatNameSetMethod:
                 "USER_ID": user_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def chat_name_set_command(

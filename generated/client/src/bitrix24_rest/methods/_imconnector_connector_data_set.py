@@ -36,6 +36,7 @@ class ConnectorDataSetMethod:
         line: int,
         data: ImconnectorConnectorDataSetData | Mapping[str, Any],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorConnectorDataSetResponse:
         """Set connector settings (`imconnector.connector.data.set`).
 
@@ -56,6 +57,7 @@ class ConnectorDataSetMethod:
                 method does not support setting or modifying a single field separately:
                 settings are written and overwritten through this object as a whole.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorConnectorDataSetResponse.
@@ -78,6 +80,7 @@ class ConnectorDataSetMethod:
             line=line,
             data=data,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def connector_data_set_raw(
@@ -87,6 +90,7 @@ class ConnectorDataSetMethod:
         line: int,
         data: ImconnectorConnectorDataSetData | Mapping[str, Any],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorConnectorDataSetResponse]:
         """Like `connector_data_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
@@ -99,6 +103,7 @@ class ConnectorDataSetMethod:
                 "DATA": data,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def connector_data_set_command(
@@ -134,6 +139,7 @@ class AsyncConnectorDataSetMethod:
         line: int,
         data: ImconnectorConnectorDataSetData | Mapping[str, Any],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorConnectorDataSetResponse:
         """`client.imconnector.connector_data_set` (`imconnector.connector.data.set`), awaited."""
         return (
@@ -142,6 +148,7 @@ class AsyncConnectorDataSetMethod:
                 line=line,
                 data=data,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -152,6 +159,7 @@ class AsyncConnectorDataSetMethod:
         line: int,
         data: ImconnectorConnectorDataSetData | Mapping[str, Any],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorConnectorDataSetResponse]:
         """Like `connector_data_set`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_connector_data_set import IMCONNECTOR_CONNECTOR_DATA_SET
@@ -164,6 +172,7 @@ class AsyncConnectorDataSetMethod:
                 "DATA": data,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def connector_data_set_command(

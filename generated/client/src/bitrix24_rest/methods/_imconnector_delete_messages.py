@@ -36,6 +36,7 @@ class DeleteMessagesMethod:
         line: int,
         messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorDeleteMessagesResponse:
         """Delete sent messages (`imconnector.delete.messages`).
 
@@ -57,6 +58,7 @@ class DeleteMessagesMethod:
                 object with three required blocks: user, message, chat. Constraints:
                 must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorDeleteMessagesResponse; `.failed` lists the items the portal
@@ -82,6 +84,7 @@ class DeleteMessagesMethod:
             line=line,
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def delete_messages_raw(
@@ -91,6 +94,7 @@ class DeleteMessagesMethod:
         line: int,
         messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
@@ -103,6 +107,7 @@ class DeleteMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_messages_command(
@@ -138,6 +143,7 @@ class AsyncDeleteMessagesMethod:
         line: int,
         messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorDeleteMessagesResponse:
         """`client.imconnector.delete_messages` (`imconnector.delete.messages`), awaited."""
         return (
@@ -146,6 +152,7 @@ class AsyncDeleteMessagesMethod:
                 line=line,
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -156,6 +163,7 @@ class AsyncDeleteMessagesMethod:
         line: int,
         messages: Sequence[ExternalMessageRef | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorDeleteMessagesResponse]:
         """Like `delete_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_delete_messages import IMCONNECTOR_DELETE_MESSAGES
@@ -168,6 +176,7 @@ class AsyncDeleteMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_messages_command(

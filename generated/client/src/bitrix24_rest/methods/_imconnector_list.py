@@ -29,6 +29,7 @@ class ListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorListResponse:
         """Get the list of connectors (`imconnector.list`).
 
@@ -57,12 +58,14 @@ class ListMethod:
         """
         return self.list__raw(
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def list__raw(
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorListResponse]:
         """Like `list_`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_list import IMCONNECTOR_LIST
@@ -71,6 +74,7 @@ class ListMethod:
             IMCONNECTOR_LIST,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list__command(
@@ -95,11 +99,13 @@ class AsyncListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorListResponse:
         """`client.imconnector.list_` (`imconnector.list`), awaited."""
         return (
             await self.list__raw(
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -107,6 +113,7 @@ class AsyncListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorListResponse]:
         """Like `list_`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_list import IMCONNECTOR_LIST
@@ -115,6 +122,7 @@ class AsyncListMethod:
             IMCONNECTOR_LIST,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list__command(

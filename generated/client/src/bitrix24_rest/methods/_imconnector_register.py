@@ -46,6 +46,7 @@ class RegisterMethod:
         need_signature: bool | None = None,
         chat_group: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorRegisterResponse:
         """Register the connector (`imconnector.register`).
 
@@ -84,6 +85,7 @@ class RegisterMethod:
                 of CRM items may not be performed for some dialogues. If a one-on-one
                 chat with CRM auto-linking is required for the connector, pass `false`.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorRegisterResponse.
@@ -119,6 +121,7 @@ class RegisterMethod:
             need_signature=need_signature,
             chat_group=chat_group,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def register_raw(
@@ -137,6 +140,7 @@ class RegisterMethod:
         need_signature: bool | None = None,
         chat_group: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorRegisterResponse]:
         """Like `register`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_register import IMCONNECTOR_REGISTER
@@ -158,6 +162,7 @@ class RegisterMethod:
                 "CHAT_GROUP": chat_group,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def register_command(
@@ -220,6 +225,7 @@ class AsyncRegisterMethod:
         need_signature: bool | None = None,
         chat_group: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorRegisterResponse:
         """`client.imconnector.register` (`imconnector.register`), awaited."""
         return (
@@ -237,6 +243,7 @@ class AsyncRegisterMethod:
                 need_signature=need_signature,
                 chat_group=chat_group,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -256,6 +263,7 @@ class AsyncRegisterMethod:
         need_signature: bool | None = None,
         chat_group: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorRegisterResponse]:
         """Like `register`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_register import IMCONNECTOR_REGISTER
@@ -277,6 +285,7 @@ class AsyncRegisterMethod:
                 "CHAT_GROUP": chat_group,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def register_command(

@@ -36,6 +36,7 @@ class SendMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendMessagesResponse:
         """Send messages to Bitrix24 (`imconnector.send.messages`).
 
@@ -58,6 +59,7 @@ class SendMessagesMethod:
                 message in the object format with three required blocks: user, message,
                 chat. Constraints: must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorSendMessagesResponse; `.failed` lists the items the portal
@@ -84,6 +86,7 @@ class SendMessagesMethod:
             line=line,
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def send_messages_raw(
@@ -93,6 +96,7 @@ class SendMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendMessagesResponse]:
         """Like `send_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
@@ -105,6 +109,7 @@ class SendMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_messages_command(
@@ -140,6 +145,7 @@ class AsyncSendMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendMessagesResponse:
         """`client.imconnector.send_messages` (`imconnector.send.messages`), awaited."""
         return (
@@ -148,6 +154,7 @@ class AsyncSendMessagesMethod:
                 line=line,
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -158,6 +165,7 @@ class AsyncSendMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorSendMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendMessagesResponse]:
         """Like `send_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_messages import IMCONNECTOR_SEND_MESSAGES
@@ -170,6 +178,7 @@ class AsyncSendMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_messages_command(

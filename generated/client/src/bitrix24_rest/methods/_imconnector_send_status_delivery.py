@@ -36,6 +36,7 @@ class SendStatusDeliveryMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendStatusDeliveryResponse:
         """Update status "Delivered\x22 (`imconnector.send.status.delivery`).
 
@@ -58,6 +59,7 @@ class SendStatusDeliveryMethod:
             messages: Array of delivery statuses. Each element of the array is an object with
                 blocks im, message, chat. Constraints: must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorSendStatusDeliveryResponse.
@@ -81,6 +83,7 @@ class SendStatusDeliveryMethod:
             line=line,
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def send_status_delivery_raw(
@@ -90,6 +93,7 @@ class SendStatusDeliveryMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendStatusDeliveryResponse]:
         """Like `send_status_delivery`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
@@ -102,6 +106,7 @@ class SendStatusDeliveryMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_status_delivery_command(
@@ -137,6 +142,7 @@ class AsyncSendStatusDeliveryMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendStatusDeliveryResponse:
         """`client.imconnector.send_status_delivery` (`imconnector.send.status.delivery`), awaited."""
         return (
@@ -145,6 +151,7 @@ class AsyncSendStatusDeliveryMethod:
                 line=line,
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -155,6 +162,7 @@ class AsyncSendStatusDeliveryMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusDeliveryItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendStatusDeliveryResponse]:
         """Like `send_status_delivery`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_delivery import IMCONNECTOR_SEND_STATUS_DELIVERY
@@ -167,6 +175,7 @@ class AsyncSendStatusDeliveryMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_status_delivery_command(

@@ -36,6 +36,7 @@ class SendStatusReadingMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendStatusReadingResponse:
         """Update status to "Read\x22 (`imconnector.send.status.reading`).
 
@@ -56,6 +57,7 @@ class SendStatusReadingMethod:
             messages: Array of read statuses. Each element of the array is an object with
                 blocks im, message, chat. Constraints: must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorSendStatusReadingResponse.
@@ -79,6 +81,7 @@ class SendStatusReadingMethod:
             line=line,
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def send_status_reading_raw(
@@ -88,6 +91,7 @@ class SendStatusReadingMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendStatusReadingResponse]:
         """Like `send_status_reading`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
@@ -100,6 +104,7 @@ class SendStatusReadingMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_status_reading_command(
@@ -135,6 +140,7 @@ class AsyncSendStatusReadingMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorSendStatusReadingResponse:
         """`client.imconnector.send_status_reading` (`imconnector.send.status.reading`), awaited."""
         return (
@@ -143,6 +149,7 @@ class AsyncSendStatusReadingMethod:
                 line=line,
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -153,6 +160,7 @@ class AsyncSendStatusReadingMethod:
         line: int,
         messages: Sequence[ImconnectorSendStatusReadingItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorSendStatusReadingResponse]:
         """Like `send_status_reading`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_send_status_reading import IMCONNECTOR_SEND_STATUS_READING
@@ -165,6 +173,7 @@ class AsyncSendStatusReadingMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def send_status_reading_command(

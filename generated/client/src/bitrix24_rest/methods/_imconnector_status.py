@@ -31,6 +31,7 @@ class StatusMethod:
         connector: str,
         line: int | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorStatusResponse:
         """Get the status of the connector (`imconnector.status`).
 
@@ -53,6 +54,7 @@ class StatusMethod:
                 if the connector is functioning for other lines; always specify it to
                 obtain an accurate status.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorStatusResponse.
@@ -74,6 +76,7 @@ class StatusMethod:
             connector=connector,
             line=line,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def status_raw(
@@ -82,6 +85,7 @@ class StatusMethod:
         connector: str,
         line: int | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorStatusResponse]:
         """Like `status`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_status import IMCONNECTOR_STATUS
@@ -93,6 +97,7 @@ class StatusMethod:
                 "LINE": line,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def status_command(
@@ -125,6 +130,7 @@ class AsyncStatusMethod:
         connector: str,
         line: int | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorStatusResponse:
         """`client.imconnector.status` (`imconnector.status`), awaited."""
         return (
@@ -132,6 +138,7 @@ class AsyncStatusMethod:
                 connector=connector,
                 line=line,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -141,6 +148,7 @@ class AsyncStatusMethod:
         connector: str,
         line: int | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorStatusResponse]:
         """Like `status`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_status import IMCONNECTOR_STATUS
@@ -152,6 +160,7 @@ class AsyncStatusMethod:
                 "LINE": line,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def status_command(

@@ -30,6 +30,7 @@ class UnregisterMethod:
         *,
         id: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorUnregisterResponse:
         """Unregister the connector (`imconnector.unregister`).
 
@@ -42,6 +43,7 @@ class UnregisterMethod:
             id: The identifier of the connector that was provided during registration in
                 imconnector.register.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorUnregisterResponse.
@@ -63,6 +65,7 @@ class UnregisterMethod:
         return self.unregister_raw(
             id=id,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def unregister_raw(
@@ -70,6 +73,7 @@ class UnregisterMethod:
         *,
         id: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorUnregisterResponse]:
         """Like `unregister`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
@@ -80,6 +84,7 @@ class UnregisterMethod:
                 "ID": id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def unregister_command(
@@ -109,12 +114,14 @@ class AsyncUnregisterMethod:
         *,
         id: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorUnregisterResponse:
         """`client.imconnector.unregister` (`imconnector.unregister`), awaited."""
         return (
             await self.unregister_raw(
                 id=id,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -123,6 +130,7 @@ class AsyncUnregisterMethod:
         *,
         id: str,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorUnregisterResponse]:
         """Like `unregister`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_unregister import IMCONNECTOR_UNREGISTER
@@ -133,6 +141,7 @@ class AsyncUnregisterMethod:
                 "ID": id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def unregister_command(

@@ -36,6 +36,7 @@ class UpdateMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorUpdateMessagesResponse:
         """Update sent messages (`imconnector.update.messages`).
 
@@ -58,6 +59,7 @@ class UpdateMessagesMethod:
                 message in the object format with three required blocks: user, message,
                 chat. Constraints: must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImconnectorUpdateMessagesResponse; `.failed` lists the items the portal
@@ -83,6 +85,7 @@ class UpdateMessagesMethod:
             line=line,
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def update_messages_raw(
@@ -92,6 +95,7 @@ class UpdateMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorUpdateMessagesResponse]:
         """Like `update_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
@@ -104,6 +108,7 @@ class UpdateMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_messages_command(
@@ -139,6 +144,7 @@ class AsyncUpdateMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImconnectorUpdateMessagesResponse:
         """`client.imconnector.update_messages` (`imconnector.update.messages`), awaited."""
         return (
@@ -147,6 +153,7 @@ class AsyncUpdateMessagesMethod:
                 line=line,
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -157,6 +164,7 @@ class AsyncUpdateMessagesMethod:
         line: int,
         messages: Sequence[ImconnectorUpdateMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImconnectorUpdateMessagesResponse]:
         """Like `update_messages`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imconnector_update_messages import IMCONNECTOR_UPDATE_MESSAGES
@@ -169,6 +177,7 @@ class AsyncUpdateMessagesMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_messages_command(

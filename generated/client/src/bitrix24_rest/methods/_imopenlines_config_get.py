@@ -32,6 +32,7 @@ class ConfigGetMethod:
         with_queue: bool | None = None,
         show_offline: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImopenlinesConfigGetResponse:
         """Get open line by ID (`imopenlines.config.get`).
 
@@ -50,6 +51,7 @@ class ConfigGetMethod:
             show_offline: Return offline operators in the queue. Possible values: `Y` — yes; `N` —
                 no.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImopenlinesConfigGetResponse.
@@ -72,6 +74,7 @@ class ConfigGetMethod:
             with_queue=with_queue,
             show_offline=show_offline,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def config_get_raw(
@@ -81,6 +84,7 @@ class ConfigGetMethod:
         with_queue: bool | None = None,
         show_offline: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImopenlinesConfigGetResponse]:
         """Like `config_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
@@ -93,6 +97,7 @@ class ConfigGetMethod:
                 "SHOW_OFFLINE": show_offline,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def config_get_command(
@@ -128,6 +133,7 @@ class AsyncConfigGetMethod:
         with_queue: bool | None = None,
         show_offline: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImopenlinesConfigGetResponse:
         """`client.imopenlines.config_get` (`imopenlines.config.get`), awaited."""
         return (
@@ -136,6 +142,7 @@ class AsyncConfigGetMethod:
                 with_queue=with_queue,
                 show_offline=show_offline,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -146,6 +153,7 @@ class AsyncConfigGetMethod:
         with_queue: bool | None = None,
         show_offline: bool | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImopenlinesConfigGetResponse]:
         """Like `config_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_get import IMOPENLINES_CONFIG_GET
@@ -158,6 +166,7 @@ class AsyncConfigGetMethod:
                 "SHOW_OFFLINE": show_offline,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def config_get_command(

@@ -36,6 +36,7 @@ class ConfigListGetMethod:
         params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
         options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImopenlinesConfigListGetResponse:
         """Get the list of open channels (`imopenlines.config.list.get`).
 
@@ -52,6 +53,7 @@ class ConfigListGetMethod:
             params: Selection parameters.
             options: Additional options.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImopenlinesConfigListGetResponse.
@@ -73,6 +75,7 @@ class ConfigListGetMethod:
             params=params,
             options=options,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def config_list_get_raw(
@@ -81,6 +84,7 @@ class ConfigListGetMethod:
         params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
         options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImopenlinesConfigListGetResponse]:
         """Like `config_list_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
@@ -92,6 +96,7 @@ class ConfigListGetMethod:
                 "OPTIONS": options,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def config_list_get_command(
@@ -124,6 +129,7 @@ class AsyncConfigListGetMethod:
         params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
         options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImopenlinesConfigListGetResponse:
         """`client.imopenlines.config_list_get` (`imopenlines.config.list.get`), awaited."""
         return (
@@ -131,6 +137,7 @@ class AsyncConfigListGetMethod:
                 params=params,
                 options=options,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -140,6 +147,7 @@ class AsyncConfigListGetMethod:
         params: ImopenlinesConfigListGetParams | Mapping[str, Any] | None = None,
         options: ImopenlinesConfigListGetOptions | Mapping[str, Any] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImopenlinesConfigListGetResponse]:
         """Like `config_list_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.imopenlines_config_list_get import IMOPENLINES_CONFIG_LIST_GET
@@ -151,6 +159,7 @@ class AsyncConfigListGetMethod:
                 "OPTIONS": options,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def config_list_get_command(
