@@ -47,6 +47,8 @@ class RuntimeFacts:
     """The exception group of an HTTP status."""
     connect_timeout: float
     read_timeout: float
+    max_connections: int
+    """Connections a client keeps open to its portal by default."""
     public_api: tuple[tuple[str, str], ...]
     """The runtime's names the package exports, each with its runtime module."""
     module: Callable[[str], types.ModuleType]
@@ -87,6 +89,7 @@ def runtime_facts(folder: Path) -> RuntimeFacts:
         group_for_status=errors.group_for_status,
         connect_timeout=_constant(trees["core"], "CONNECT_TIMEOUT"),
         read_timeout=_constant(trees["core"], "READ_TIMEOUT"),
+        max_connections=_constant(trees["settings"], "DEFAULT_MAX_CONNECTIONS"),
         public_api=tuple(sorted(_constant(trees["__init__"], "PUBLIC_API").items())),
         module=module,
     )

@@ -137,6 +137,7 @@ class DocDefaults:
     time_limit_error: Identifier
     batch_size: int
     page_size: int
+    max_connections: int
 
 
 @dataclass(frozen=True)
@@ -276,6 +277,7 @@ def _defaults(api: Api, facts: RuntimeFacts) -> DocDefaults:
         time_limit_error=Identifier(time_limit),
         batch_size=facts.module("batch").MAX_COMMANDS,
         page_size=facts.module("paging").DEFAULT_PAGE_SIZE,
+        max_connections=facts.max_connections,
     )
 
 

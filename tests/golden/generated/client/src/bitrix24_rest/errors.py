@@ -5,7 +5,11 @@
     Bitrix24Error
     ├── InvalidArgumentError     arguments rejected before any request was sent
     ├── ConfigurationError       the client cannot make this call as set up (no request sent)
+    │   └── PortalMovedError     the portal answered with a redirect to its new address
+    ├── CommandNotRunError       a batch command the portal did not run (`halt` stopped it)
+    ├── ItemsFailedError         `raise_for_failures()`: some items of a many-item call failed
     ├── TransportError           no answer: connection failed or timed out
+    │   └── DeadlineExceededError    the call's deadline passed (retries and waits included)
     ├── UnexpectedResponseError  an answer the spec does not describe (not JSON, wrong shape)
     └── ApiError                 the server answered with an error code
         ├── AuthError            401/403: token, scope, plan or permission problems
@@ -28,6 +32,7 @@ from ._runtime.errors import (
     Bitrix24Error,
     CommandNotRunError,
     ConfigurationError,
+    DeadlineExceededError,
     InvalidArgumentError,
     ItemsFailedError,
     PortalMovedError,
@@ -45,6 +50,7 @@ __all__ = [
     "Bitrix24Error",
     "CommandNotRunError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "InvalidArgumentError",
     "ItemsFailedError",
     "PortalMovedError",

@@ -10,7 +10,7 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import httpx
 
@@ -64,7 +64,7 @@ CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 60.0
 """Seconds to wait for an answer: the portal's own limit for one request."""
 DEFAULT_TIMEOUT = httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT)
-CALL_OPTIONS = ("timeout",)
+CALL_OPTIONS = ("timeout", "deadline")
 """Keyword arguments every generated method takes besides the method's own arguments."""
 
 EXCERPT_LENGTH = 200
@@ -106,7 +106,7 @@ class Connection:
     def for_portal(cls, portal: str, *, allow_insecure_http: bool = False) -> Connection:
         """An application connection to `portal` (a host name or an https:// URL)."""
         url = portal if "://" in portal else f"https://{portal}"
-        parts = urlsplit(url)
+        parts = _split_url(url, "portal")
         _check_scheme(parts.scheme, allow_insecure_http)
         if not parts.hostname:
             raise ConfigurationError(f"portal {portal!r} has no host name")
@@ -118,7 +118,7 @@ class Connection:
     @classmethod
     def for_webhook(cls, webhook_url: str, *, allow_insecure_http: bool = False) -> Connection:
         """A webhook connection: `https://PORTAL/rest/USER_ID/CODE/`."""
-        parts = urlsplit(webhook_url)
+        parts = _split_url(webhook_url, "webhook_url")
         _check_scheme(parts.scheme, allow_insecure_http)
         segments = [s for s in parts.path.split("/") if s]
         if len(segments) < 3 or segments[-3] != "rest" or not parts.hostname:
@@ -131,6 +131,16 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"Connection({redact_url(self.base_url)!r}, {self.context!r})"
+
+
+def _split_url(url: str, name: str) -> SplitResult:
+    """`url` in parts; a URL that does not parse (`http://[::1`) is the caller's configuration error."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  # a port out of range or not a number raises only when read
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} is not a valid URL: {exc}") from None
+    return parts
 
 
 def _check_scheme(scheme: str, allow_insecure_http: bool) -> None:
@@ -300,6 +310,9 @@ class Exchange:
     elapsed: float
     attempts: int
     content: bytes = field(repr=False)
+    repeated: bool = False
+    """True if an earlier attempt of this request may have taken effect (its answer was lost,
+    or it failed with a 5xx), so this answer may describe a second run."""
 
 
 @dataclass(frozen=True)

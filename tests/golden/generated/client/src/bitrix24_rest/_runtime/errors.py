@@ -7,6 +7,7 @@
     ├── CommandNotRunError       a batch command the portal did not run (`halt` stopped it)
     ├── ItemsFailedError         `raise_for_failures()`: some items of a many-item call failed
     ├── TransportError           no answer: connection failed or timed out
+    │   └── DeadlineExceededError    the call's deadline passed (retries and waits included)
     ├── UnexpectedResponseError  an answer the spec does not describe (not JSON, wrong shape)
     └── ApiError                 the server answered with an error code
         ├── AuthError            401/403: token, scope, plan or permission problems
@@ -31,6 +32,7 @@ __all__ = [
     "Bitrix24Error",
     "CommandNotRunError",
     "ConfigurationError",
+    "DeadlineExceededError",
     "InvalidArgumentError",
     "ItemsFailedError",
     "PortalMovedError",
@@ -119,13 +121,18 @@ class CommandNotRunError(Bitrix24Error):
 class ItemsFailedError(Bitrix24Error):
     """Some items of a many-item call were not processed (raised by `raise_for_failures()`).
 
-    `result` is the whole typed result, `failed` its failed outcomes.
+    `result` is the whole typed result, `failed` its failed outcomes, `uncertain` the outcomes
+    that are not known (see `ItemOutcomes.uncertain`).
     """
 
-    def __init__(self, result: Any, failed: list[Any], total: int) -> None:
+    def __init__(
+        self, result: Any, failed: list[Any], total: int, uncertain: list[Any] | None = None
+    ) -> None:
         self.result = result
         self.failed = failed
-        super().__init__(f"{len(failed)} of {total} items were not processed")
+        self.uncertain = uncertain or []
+        unknown = f", {len(self.uncertain)} unknown" if self.uncertain else ""
+        super().__init__(f"{len(failed)} of {total} items were not processed{unknown}")
 
 
 class TransportError(Bitrix24Error):
@@ -135,6 +142,15 @@ class TransportError(Bitrix24Error):
         self.method = method
         self.reason = reason
         super().__init__(f"{method}: no answer from the portal: {reason}")
+
+
+class DeadlineExceededError(TransportError):
+    """The call's `deadline` (seconds for the whole call: pacing, retries, waits and reads)
+    passed before it had its answer. `deadline` is that number of seconds."""
+
+    def __init__(self, method: str, deadline: float, reason: str) -> None:
+        self.deadline = deadline
+        super().__init__(method, f"the deadline of {deadline:g} s passed {reason}")
 
 
 class UnexpectedResponseError(Bitrix24Error):

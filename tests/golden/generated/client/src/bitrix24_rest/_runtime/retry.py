@@ -18,6 +18,7 @@ __all__ = [
     "NEVER_RETRIED_CODES",
     "NO_RETRY",
     "RATE_LIMIT_CODES",
+    "REFUSED_CODES",
     "RETRIED_STATUSES",
     "TIME_LIMIT_CODES",
     "RetryPolicy",
@@ -29,6 +30,8 @@ RETRIED_STATUSES = frozenset({500, 502, 503, 504})
 RATE_LIMIT_CODES = frozenset({"query_limit_exceeded"})
 TIME_LIMIT_CODES = frozenset({"operation_time_limit"})
 NEVER_RETRIED_CODES = frozenset({"overload_limit"})
+REFUSED_CODES = RATE_LIMIT_CODES | TIME_LIMIT_CODES | NEVER_RETRIED_CODES
+"""Codes of requests the portal refused without running them."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ class DealGetMethod:
         id: int,
         fields: Sequence[str] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> CrmDealGetResponse:
         """Get a deal (`crm.deal.get`).
 
@@ -43,6 +44,7 @@ class DealGetMethod:
             id: Deal identifier. Constraints: at least 1.
             fields: Fields to return. Constraints: at most 10 items.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             CrmDealGetResponse.
@@ -59,6 +61,7 @@ class DealGetMethod:
             id=id,
             fields=fields,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def deal_get_raw(
@@ -67,6 +70,7 @@ class DealGetMethod:
         id: int,
         fields: Sequence[str] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[CrmDealGetResponse]:
         """Like `deal_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_get import CRM_DEAL_GET
@@ -78,6 +82,7 @@ class DealGetMethod:
                 "fields": fields,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def deal_get_command(
@@ -110,6 +115,7 @@ class AsyncDealGetMethod:
         id: int,
         fields: Sequence[str] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> CrmDealGetResponse:
         """`client.crm.deal_get` (`crm.deal.get`), awaited."""
         return (
@@ -117,6 +123,7 @@ class AsyncDealGetMethod:
                 id=id,
                 fields=fields,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -126,6 +133,7 @@ class AsyncDealGetMethod:
         id: int,
         fields: Sequence[str] | None = None,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[CrmDealGetResponse]:
         """Like `deal_get`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_get import CRM_DEAL_GET
@@ -137,6 +145,7 @@ class AsyncDealGetMethod:
                 "fields": fields,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def deal_get_command(

@@ -29,6 +29,7 @@ class DealListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> CrmDealListResponse:
         """List deals (`crm.deal.list`).
 
@@ -46,12 +47,14 @@ class DealListMethod:
         """
         return self.deal_list_raw(
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def deal_list_raw(
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[CrmDealListResponse]:
         """Like `deal_list`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_list import CRM_DEAL_LIST
@@ -60,6 +63,7 @@ class DealListMethod:
             CRM_DEAL_LIST,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def deal_list_command(
@@ -84,11 +88,13 @@ class AsyncDealListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> CrmDealListResponse:
         """`client.crm.deal_list` (`crm.deal.list`), awaited."""
         return (
             await self.deal_list_raw(
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -96,6 +102,7 @@ class AsyncDealListMethod:
         self,
         *,
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[CrmDealListResponse]:
         """Like `deal_list`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.crm_deal_list import CRM_DEAL_LIST
@@ -104,6 +111,7 @@ class AsyncDealListMethod:
             CRM_DEAL_LIST,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def deal_list_command(

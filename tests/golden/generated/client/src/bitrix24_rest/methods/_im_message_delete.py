@@ -34,6 +34,7 @@ class MessageDeleteMethod:
         *,
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImMessageDeleteResponse:
         """Delete messages (`im.message.delete`).
 
@@ -42,6 +43,7 @@ class MessageDeleteMethod:
         Args:
             messages: Constraints: must not be empty.
             timeout: Overrides the client's timeout for this call.
+            deadline: Seconds for the whole call, retries and waits included (overrides the client's).
 
         Returns:
             ImMessageDeleteResponse; `.failed` lists the items the portal did not
@@ -58,6 +60,7 @@ class MessageDeleteMethod:
         return self.message_delete_raw(
             messages=messages,
             timeout=timeout,
+            deadline=deadline,
         ).result
 
     def message_delete_raw(
@@ -65,6 +68,7 @@ class MessageDeleteMethod:
         *,
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImMessageDeleteResponse]:
         """Like `message_delete`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.im_message_delete import IM_MESSAGE_DELETE
@@ -75,6 +79,7 @@ class MessageDeleteMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def message_delete_command(
@@ -104,12 +109,14 @@ class AsyncMessageDeleteMethod:
         *,
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> ImMessageDeleteResponse:
         """`client.im.message_delete` (`im.message.delete`), awaited."""
         return (
             await self.message_delete_raw(
                 messages=messages,
                 timeout=timeout,
+                deadline=deadline,
             )
         ).result
 
@@ -118,6 +125,7 @@ class AsyncMessageDeleteMethod:
         *,
         messages: Sequence[ImMessageDeleteRequestMessagesItem | Mapping[str, Any]],
         timeout: httpx.Timeout | float | None = None,
+        deadline: float | None = None,
     ) -> RawResponse[ImMessageDeleteResponse]:
         """Like `message_delete`, also returning the HTTP answers (status, headers, JSON)."""
         from ..models.im_message_delete import IM_MESSAGE_DELETE
@@ -128,6 +136,7 @@ class AsyncMessageDeleteMethod:
                 "MESSAGES": messages,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def message_delete_command(

@@ -50,16 +50,17 @@ from ..core import (
 from ..errors import (
     Bitrix24Error,
     ConfigurationError,
+    DeadlineExceededError,
     InvalidArgumentError,
     PortalMovedError,
     TransportError,
     UnexpectedResponseError,
 )
-from ..items import ItemOutcomes
+from ..items import ItemOutcomes, mark_uncertain
 from ..pacer import STANDARD_PLAN, RateLimit
 from ..retry import RetryPolicy
 from ..secrets import redact
-from ..settings import ClientSettings
+from ..settings import DEFAULT_MAX_CONNECTIONS, CallBudget, ClientSettings
 from .calls import AsyncCalls
 
 if TYPE_CHECKING:
@@ -73,6 +74,8 @@ EXPIRED_TOKEN = "expired_token"
 QUERY_LIMIT_EXCEEDED = "query_limit_exceeded"
 Timeout = httpx.Timeout | float | None
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+"""Transport errors that mean the request never reached the portal."""
 
 
 MAX_ANSWER_BYTES = 64 * 1024 * 1024
@@ -86,6 +89,15 @@ class AnswerTooLargeError(Exception):
         super().__init__(status)
         self.status = status
         self.cap = cap
+
+
+class BrokenTransportError(Exception):
+    """The transport failed in a way httpx does not call a transport error (a StreamError, an
+    InvalidURL, a bug in a custom transport): reported as `TransportError`, never repeated."""
+
+    def __init__(self, error: Exception) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 class UndecodableBodyError(Exception):
@@ -130,7 +142,10 @@ class AsyncBaseClient(AsyncCalls):
     `retry_policy`, `timeout` (default 5 s to connect, 60 s to read), `max_items_per_call`
     (chunk size for many-item methods), `transport` and `verify` (passed to httpx),
     `allow_insecure_http` (plain http:// for local test servers only), `max_answer_bytes` (the
-    largest answer read, before and after decoding; default 64 MiB).
+    largest answer read, before and after decoding; default 64 MiB), `deadline` (seconds for a
+    whole call, retries and waits included; each call may pass its own), `max_connections`
+    (connections kept open to the portal, all reused between calls; default 50, the standard
+    plan's burst).
     Use it as a context manager to release its connections when done.
     """
 
@@ -150,6 +165,8 @@ class AsyncBaseClient(AsyncCalls):
         rate_limit: RateLimit | None = STANDARD_PLAN,
         share_rate_limit: bool = True,
         max_answer_bytes: int = MAX_ANSWER_BYTES,
+        deadline: float | None = None,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
         max_retries: int | None = None,
         retry_policy: RetryPolicy | None = None,
         max_items_per_call: int | None = None,
@@ -172,13 +189,23 @@ class AsyncBaseClient(AsyncCalls):
             allow_insecure_http,
             has_store=token_store is not None,
             share_rate_limit=share_rate_limit,
+            timeout=timeout,
+            deadline=deadline,
+            max_connections=max_connections,
         )
         self._on_token_refresh = on_token_refresh
         self._token_store = token_store
+        if isinstance(max_answer_bytes, bool) or not isinstance(max_answer_bytes, int):
+            raise ConfigurationError("max_answer_bytes must be int")
         if max_answer_bytes < 1:
             raise ConfigurationError("max_answer_bytes must be at least 1")
         self._max_answer_bytes = max_answer_bytes
-        self._http = httpx.AsyncClient(timeout=timeout, transport=transport, verify=verify)
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        self._http = httpx.AsyncClient(
+            timeout=timeout, transport=transport, verify=verify, limits=limits
+        )
         self._refresh_lock = AsyncLock()
         self._refresh_failure: Bitrix24Error | None = None
         self._refresh_failures = 0
@@ -194,9 +221,11 @@ class AsyncBaseClient(AsyncCalls):
         arguments: Mapping[str, Any] | None = None,
         *,
         timeout: Timeout = None,
+        deadline: float | None = None,
     ) -> T:
         """Call `endpoint` with wire-named `arguments`; the typed methods call this for you."""
-        return (await self.call_endpoint_raw(endpoint, arguments, timeout=timeout)).result
+        raw = await self.call_endpoint_raw(endpoint, arguments, timeout=timeout, deadline=deadline)
+        return raw.result
 
     async def call_endpoint_raw(
         self,
@@ -204,29 +233,35 @@ class AsyncBaseClient(AsyncCalls):
         arguments: Mapping[str, Any] | None = None,
         *,
         timeout: Timeout = None,
+        deadline: float | None = None,
     ) -> RawResponse[T]:
         """Like `call_endpoint`, but also return the HTTP answers (status, headers, JSON)."""
         arguments = {} if arguments is None else arguments
+        budget = self._settings.budget(timeout, deadline)
         check_context(endpoint, self._settings.connection)
         body = prepare_body(endpoint, arguments)
         spec = endpoint.item_results
         if spec is None:
-            exchange = await self._exchange(endpoint, body, timeout)
+            exchange = await self._exchange(endpoint, body, budget)
             return RawResponse(
                 decode(endpoint, exchange.json, exchange.status_code, exchange.content), (exchange,)
             )
         exchanges: list[Exchange] = []
         items: list[Any] = []
+        repeated: list[range] = []  # the positions of items whose request was sent again
         answered_as_sent = True
         pieces = list(chunks.split(body, spec, self._settings.chunk_size(endpoint)))
         for index, chunk in enumerate(pieces):
             try:
-                exchange = await self._exchange(endpoint, chunk, timeout)
+                exchange = await self._exchange(endpoint, chunk, budget)
             except Bitrix24Error as exc:
                 if len(pieces) > 1:  # a split call: the error says what was done, and what was not
                     _tell_partial(exc, endpoint, spec, exchanges, items, pieces[index:])
                 raise
             exchanges.append(exchange)
+            if exchange.repeated:
+                sent_count = len(chunk.get(spec.request) or [])
+                repeated.append(range(len(items), len(items) + sent_count))
             try:
                 aligned = chunks.align(exchange.json, chunk.get(spec.request) or [], spec)
                 answered_as_sent = answered_as_sent and aligned is chunks.answered_items(
@@ -246,28 +281,35 @@ class AsyncBaseClient(AsyncCalls):
         else:
             merged = chunks.merge([e.json for e in exchanges], items, spec)
         decoded = decode(endpoint, merged, last.status_code, last.content)
-        if isinstance(decoded, ItemOutcomes) and decoded.failed:  # partial failure is never silent
-            log.warning(
-                "%s: %d of %d items not processed",
-                endpoint.method,
-                len(decoded.failed),
-                len(decoded.items),
-            )
+        if isinstance(decoded, ItemOutcomes):
+            if repeated:
+                mark_uncertain(decoded, repeated)
+            failed, unknown = len(decoded.failed), len(decoded.uncertain)
+            if failed or unknown:  # partial failure is never silent
+                log.warning(
+                    "%s: %d of %d items not processed%s",
+                    endpoint.method,
+                    failed,
+                    len(decoded.items),
+                    f", {unknown} unknown (a lost answer was repeated)" if unknown else "",
+                )
         return RawResponse(decoded, tuple(exchanges))
 
     async def _exchange(
-        self, endpoint: Endpoint[Any], body: dict[str, Any], timeout: Timeout
+        self, endpoint: Endpoint[Any], body: dict[str, Any], budget: CallBudget
     ) -> Exchange:
-        """Send one request until it succeeds or the retry policy gives up."""
+        """Send one request until it succeeds, the retry policy gives up or the deadline passes."""
         settings = self._settings
         url = settings.connection.url_for(endpoint)
         retry = 0
         refreshed = False
+        maybe_ran = False  # an earlier attempt may have taken effect
         while True:
             attempt = retry + 1
             if settings.pacer is not None:
                 delay = settings.pacer.reserve()
                 if delay > 0:
+                    _check_time_left(endpoint, budget, delay, "waiting for the rate limit")
                     await async_sleep(delay)
             if settings.tokens.pair is None and self._token_store is not None:
                 await self._load_stored_pair()
@@ -275,7 +317,12 @@ class AsyncBaseClient(AsyncCalls):
             failures_before = self._refresh_failures  # a refresh failing from now on is this call's
             started = time.monotonic()
             try:
-                response, content = await self._post(url, sent, timeout)
+                response, content = await self._post(url, sent, budget)
+            except BrokenTransportError as exc:
+                failed = exc.error
+                reason = f"the transport failed: {type(failed).__name__}: {redact(str(failed))}"
+                _log_attempt(endpoint, attempt, reason, started)
+                raise TransportError(endpoint.method, reason) from failed
             except AnswerTooLargeError as exc:
                 _log_attempt(endpoint, attempt, f"HTTP {exc.status} (answer too large)", started)
                 raise UnexpectedResponseError(
@@ -301,8 +348,14 @@ class AsyncBaseClient(AsyncCalls):
                 )
                 if _certificate_failed(exc):  # a bad certificate stays bad: never retried
                     verdict = _retry.NO_RETRY
+                maybe_ran = maybe_ran or not isinstance(exc, NOT_SENT)
+                if budget.remaining() == 0:  # the timeout was the deadline's
+                    raise DeadlineExceededError(
+                        endpoint.method, budget.deadline or 0, f"waiting for the answer ({reason})"
+                    ) from exc
                 if not verdict.retry:
                     raise TransportError(endpoint.method, reason) from exc
+                _check_time_left(endpoint, budget, verdict.delay, f"before a retry ({reason})")
                 _log_retry(endpoint, verdict, retry, settings.retry)
                 await async_sleep(verdict.delay)
                 continue
@@ -319,12 +372,13 @@ class AsyncBaseClient(AsyncCalls):
                     time.monotonic() - started,
                     attempt,
                     content,
+                    maybe_ran,
                 )
             code = error_code(answer)
             if (code or "").lower() == QUERY_LIMIT_EXCEEDED and settings.pacer is not None:
                 settings.pacer.saturate()  # the portal's bucket is full, whoever filled it
             if (code or "").lower() == EXPIRED_TOKEN and settings.can_refresh() and not refreshed:
-                await self._refresh(generation, failures_before)
+                await self._refresh(generation, failures_before, budget)
                 refreshed = True
                 continue
             retry += 1
@@ -337,13 +391,16 @@ class AsyncBaseClient(AsyncCalls):
                 code=code if payload is not NOT_JSON else None,
                 reset_in=None if until is None else until - time.time(),
             )
-            if not verdict.retry:
+            if response.status_code >= 500 and (code or "").lower() not in _retry.REFUSED_CODES:
+                maybe_ran = True  # the portal failed while running it, perhaps after the work
+            if not verdict.retry or not _has_time_for(budget, verdict.delay):
+                # No retry is possible (or none fits in the deadline): the portal's own error.
                 raise failure(endpoint, response.status_code, answer, content, self._error_classes)
             _log_retry(endpoint, verdict, retry, settings.retry)
             await async_sleep(verdict.delay)
 
     async def _post(
-        self, url: str, body: dict[str, Any], timeout: Timeout
+        self, url: str, body: dict[str, Any], budget: CallBudget
     ) -> tuple[httpx.Response, bytes]:
         """POST `body` as JSON; the answer and its whole body.
 
@@ -351,12 +408,25 @@ class AsyncBaseClient(AsyncCalls):
         """
         if self._http.is_closed:
             raise ConfigurationError("the client is closed: make a new one (or use it in `with`)")
+        timeout = budget.request_timeout(self._http.timeout)
         try:
             request = self._http.build_request(
                 "POST", url, json=body, **_timeout_arguments(timeout)
             )
-        except (ValueError, TypeError) as exc:  # NaN, a set, ...: not JSON
-            raise InvalidArgumentError("request", [f"the body is not JSON: {exc}"]) from None
+        except (ValueError, TypeError, RecursionError) as exc:  # NaN, a set, a cycle: not JSON
+            problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+            raise InvalidArgumentError("request", [f"the body is not JSON: {problem}"]) from None
+        try:
+            return await self._read(request, budget)
+        except (httpx.HTTPError, AnswerTooLargeError, UndecodableBodyError, Bitrix24Error):
+            raise
+        except Exception as exc:  # the transport's own failure, not one httpx names
+            raise BrokenTransportError(exc) from exc
+
+    async def _read(
+        self, request: httpx.Request, budget: CallBudget
+    ) -> tuple[httpx.Response, bytes]:
+        """Send `request`; the answer and its body, read within the cap and the deadline."""
         response = await self._http.send(request, stream=True)
         cap = self._max_answer_bytes
         try:
@@ -369,6 +439,8 @@ class AsyncBaseClient(AsyncCalls):
                     raw += chunk
                     if len(raw) > cap:
                         raise AnswerTooLargeError(response.status_code, cap)
+                    if budget.remaining() == 0:  # a body trickling in: each read is in time
+                        raise httpx.ReadTimeout("the body was still arriving", request=request)
             except httpx.StreamConsumed:  # a transport that handed over the body already read
                 if len(response.content) > cap:
                     raise AnswerTooLargeError(response.status_code, cap) from None
@@ -389,8 +461,36 @@ class AsyncBaseClient(AsyncCalls):
             return response, bytes(decoded)
         finally:
             await response.aclose()
+            await self._drop_misframed_connection(response)
 
-    async def _refresh(self, seen_generation: int, failures_before: int) -> None:
+    async def _drop_misframed_connection(self, response: httpx.Response) -> None:
+        """Close the connection `response` came on if bytes beyond its body wait there.
+
+        A server that sends more than its Content-Length (or a second answer unasked) leaves
+        those bytes in the connection's buffer, and the next call on it would read them as its
+        own answer. httpx keeps such a connection; it is closed here, so the next call opens a
+        new one. (This looks into httpcore's pool: with another transport nothing is done.)
+        """
+        stream = response.extensions.get("network_stream")
+        pool = getattr(getattr(self._http, "_transport", None), "_pool", None)
+        if stream is None or pool is None:
+            return
+        for connection in list(getattr(pool, "connections", ())):
+            inner = getattr(connection, "_connection", None)
+            state = getattr(inner, "_h11_state", None)
+            if inner is None or getattr(inner, "_network_stream", None) is not stream:
+                continue
+            trailing = getattr(state, "trailing_data", (b"", False))[0]
+            if trailing:
+                log.warning(
+                    "%d bytes arrived beyond an answer's body: its connection is closed",
+                    len(trailing),
+                )
+                await inner.aclose()
+
+    async def _refresh(
+        self, seen_generation: int, failures_before: int, budget: CallBudget
+    ) -> None:
         """Renew the token pair once, however many calls found it expired at the same time.
 
         With a token store, under its lock: a newer pair in the store (another process
@@ -404,17 +504,17 @@ class AsyncBaseClient(AsyncCalls):
             if self._refresh_failures > failures_before and failed is not None:
                 raise failed  # a refresh failed after this call sent its request: share its error
             try:
-                await self._refresh_once(tokens)
+                await self._refresh_once(tokens, budget)
             except Bitrix24Error as exc:
                 self._refresh_failure = exc
                 self._refresh_failures += 1
                 raise
 
-    async def _refresh_once(self, tokens: TokenState) -> None:
+    async def _refresh_once(self, tokens: TokenState, budget: CallBudget) -> None:
         """One refresh, with the token store's lock when there is a store."""
         store = self._token_store
         if store is None:
-            new_pair = await self._new_pair()
+            new_pair = await self._new_pair(budget)
         else:
             lock = getattr(store, "lock", None)
             held = lock() if callable(lock) else None
@@ -429,7 +529,7 @@ class AsyncBaseClient(AsyncCalls):
                     log.info("access token expired; using the newer pair in the token store")
                     tokens.replace(stored)
                     return
-                new_pair = await self._new_pair()
+                new_pair = await self._new_pair(budget)
                 await async_resolve(await async_in_thread(store.save, new_pair))
             finally:
                 if held is not None:
@@ -447,15 +547,18 @@ class AsyncBaseClient(AsyncCalls):
                     "is in client.tokens"
                 ) from exc
 
-    async def _new_pair(self) -> TokenPair:
+    async def _new_pair(self, budget: CallBudget) -> TokenPair:
         """A new pair from the token endpoint, made current."""
         app, pair = self._settings.app, self._settings.tokens.pair
         assert app is not None and pair is not None
         log.info("access token expired; refreshing it")
         failed: str | None = None
+        left = budget.remaining()
         try:
             response = await self._http.get(
-                app.token_url, params=refresh_query(app, pair), timeout=TOKEN_TIMEOUT
+                app.token_url,
+                params=refresh_query(app, pair),
+                timeout=TOKEN_TIMEOUT if left is None else min(TOKEN_TIMEOUT, left),
             )
         except httpx.HTTPError as exc:
             failed = type(exc).__name__
@@ -515,6 +618,18 @@ def _tell_partial(
         error.partial_result = decode(endpoint, merged, exchanges[-1].status_code, b"")
     except Bitrix24Error:
         error.partial_result = None
+
+
+def _has_time_for(budget: CallBudget, delay: float) -> bool:
+    """True if a wait of `delay` seconds still leaves time before the deadline."""
+    left = budget.remaining()
+    return left is None or delay < left
+
+
+def _check_time_left(endpoint: Endpoint[Any], budget: CallBudget, delay: float, why: str) -> None:
+    """Raise `DeadlineExceededError` if waiting `delay` seconds would pass the deadline."""
+    if not _has_time_for(budget, delay):
+        raise DeadlineExceededError(endpoint.method, budget.deadline or 0, why)
 
 
 def _transport_reason(error: httpx.HTTPError) -> str:

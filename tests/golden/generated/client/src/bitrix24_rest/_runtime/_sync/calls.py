@@ -21,7 +21,7 @@ from ..paging import next_start, page_items, page_size
 
 if TYPE_CHECKING:
     from .. import batch as _batch
-    from ..settings import ClientSettings
+    from ..settings import CallBudget, ClientSettings
 
 __all__ = ["Calls", "ListItems"]
 
@@ -40,12 +40,17 @@ class Calls:
     _settings: ClientSettings
 
     def _exchange(
-        self, endpoint: Endpoint[Any], body: dict[str, Any], timeout: Timeout
+        self, endpoint: Endpoint[Any], body: dict[str, Any], budget: CallBudget
     ) -> Exchange:
         raise NotImplementedError  # the client's own
 
     def call(
-        self, method: str, params: Mapping[str, Any] | None = None, *, timeout: Timeout = None
+        self,
+        method: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: Timeout = None,
+        deadline: float | None = None,
     ) -> CallResult:
         """Call any REST method by name, such as ``client.call("crm.deal.list", {"start": 50})``.
 
@@ -53,9 +58,10 @@ class Calls:
         `result`, and `time`, `total`, `next`. A method of the spec keeps its policy (auth
         contexts, whether it may be repeated) and its documented error classes.
         """
+        budget = self._settings.budget(timeout, deadline)
         endpoint = endpoint_for(method, self._known_endpoint(method))
         check_context(endpoint, self._settings.connection)
-        exchange = self._exchange(endpoint, dict(params or {}), timeout)
+        exchange = self._exchange(endpoint, dict(params or {}), budget)
         return decode(endpoint, exchange.json, exchange.status_code, exchange.content)
 
     def call_batch(
@@ -64,6 +70,7 @@ class Calls:
         *,
         halt: bool = False,
         timeout: Timeout = None,
+        deadline: float | None = None,
     ) -> _batch.BatchResults:
         """Run many commands through `batch`, 50 per request; one outcome per command.
 
@@ -76,6 +83,7 @@ class Calls:
         """
         from .. import batch as _batch  # on first use: importing the client stays cheap
 
+        budget = self._settings.budget(timeout, deadline)  # one deadline for all the requests
         named = _batch.named_commands(commands)
         for command in named.values():
             check_context(command.endpoint, self._settings.connection)
@@ -96,7 +104,7 @@ class Calls:
             )
             sent += 1
             try:
-                exchange = self._exchange(endpoint, _batch.batch_body(request, halt), timeout)
+                exchange = self._exchange(endpoint, _batch.batch_body(request, halt), budget)
                 found = _batch.read_outcomes(request, exchange.json, self._error_classes)
             except Bitrix24Error as exc:  # the whole request failed: each command says so
                 found = _batch.not_sent(request, exc)
@@ -158,6 +166,7 @@ class Calls:
         arguments: Mapping[str, Any] | None = None,
         *,
         timeout: Timeout = None,
+        deadline: float | None = None,
     ) -> RawResponse[T]:
         raise NotImplementedError  # the client's own
 
