@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.config import PROJECT_ROOT, Config, load_config
-from tests.support import EXCEPTION_TEXTS, LOG, SECRETS_SEEN, SPEC_DIR
+from tests.support import EXCEPTION_TEXTS, LOG, SECRETS_SEEN, SPEC_DIR, find_leaks
 
 # The golden record's generated tests run against its own package, in their own process
 # (tests/generator/test_golden.py), never with this suite's installed client.
@@ -42,5 +42,5 @@ def no_secret_appears_in_any_log_record_or_error_of_the_run() -> Iterator[None]:
     finally:
         root.removeHandler(LOG)
         root.setLevel(old_level)
-    leaks = [(secret, text) for secret in SECRETS_SEEN for text in LOG.lines + EXCEPTION_TEXTS if secret in text]
+    leaks = find_leaks(SECRETS_SEEN, LOG.lines + EXCEPTION_TEXTS)
     assert not leaks, f"secrets leaked: {leaks[:3]}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import subprocess
 import sys
 import textwrap
@@ -89,3 +90,21 @@ def remember(exc: BaseException) -> BaseException:
     """Add an exception's texts to the secret-leak check; returns it."""
     EXCEPTION_TEXTS.extend((str(exc), repr(exc)))
     return exc
+
+
+_HEX_RUN = re.compile(r"[0-9a-f]{64,}")
+_HEX_TOKEN = re.compile(r"[0-9a-f]{64}")
+
+
+def find_leaks(secrets: set[str], texts: list[str]) -> list[str]:
+    """The `secrets` that appear in any of `texts`.
+
+    Linear in the texts however many secrets there are: tokens (64 hex digits, as the fake portal
+    issues them) are found by one scan for hex runs; the few other secrets are searched for each.
+    """
+    joined = "\n".join(texts)
+    tokens = {s for s in secrets if _HEX_TOKEN.fullmatch(s)}
+    seen: set[str] = set()
+    for run in _HEX_RUN.findall(joined):
+        seen.update(run[i : i + 64] for i in range(len(run) - 63))
+    return sorted((tokens & seen) | {s for s in secrets - tokens if s in joined})

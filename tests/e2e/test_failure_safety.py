@@ -5,6 +5,7 @@ HTTPS portal (issue 13). Each test names the behaviour it pins; the generated do
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import random
 import time
@@ -16,6 +17,7 @@ from bitrix24_rest import AsyncClient, Client, RateLimit, RetryPolicy, errors
 
 from tests.e2e.fake_portal import DEFAULT_CONNECTOR, DEFAULT_LINE, FakePortal
 from tests.e2e.portal_clients import CLIENT_SECRET, async_client, client, options, seed_messages
+from tests.support import find_leaks
 
 # -- per-item truth --------------------------------------------------------------------------------
 
@@ -393,3 +395,41 @@ def test_concurrent_async_calls_share_at_most_max_connections_kept_alive_connect
     asyncio.run(run())
     assert len(portal.calls_to("user.current")) == 300
     assert portal.connections_opened <= expected  # with httpx's defaults (keep 20 of 100) 300 calls opened 300
+
+
+# -- secrets ---------------------------------------------------------------------------------------
+
+
+def test_no_secret_of_2000_refreshes_appears_in_any_log_record_exception_or_repr_at_debug(portal: FakePortal) -> None:
+    issued = {CLIENT_SECRET, portal.access_token, portal.refresh_token}
+    records: list[logging.LogRecord] = []
+    texts: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root, keep = logging.getLogger(), Keep(logging.DEBUG)
+    root.addHandler(keep)
+    try:
+        with client(portal, on_token_refresh=lambda pair: issued.update((pair.access_token, pair.refresh_token))) as c:
+            for n in range(2000):
+                portal.expire_access_token()
+                if n % 250 == 0:  # now and then the call itself fails too, with its exception chain
+                    portal.fail_next(1, status=500)
+                    with pytest.raises(errors.ServerError) as raised:
+                        c.call("user.current")
+                    error: BaseException | None = raised.value
+                    while error is not None:
+                        texts += [str(error), repr(error), *map(str, error.args)]
+                        error = error.__cause__ or error.__context__
+                c.call("user.current")
+                texts.append(repr(c))
+    finally:
+        root.removeHandler(keep)
+
+    assert portal.refresh_count == 2000 and len(issued) == 1 + 2 * 2001  # the secret, and every pair
+    texts += [f"{r.getMessage()} {r.args!r} {r.msg}" for r in records]
+    assert find_leaks(issued, texts) == []
+    canary = portal.access_token
+    assert find_leaks(issued, [f"x{canary}y", "log line"]) == [canary]  # the check does see a leak

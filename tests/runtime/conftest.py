@@ -76,5 +76,8 @@ def isolated_secrets() -> Iterator[None]:
         with secrets._lock:
             secrets._secrets.clear()
             secrets._secrets.extend(saved)
+            secrets._remembered.clear()
+            secrets._remembered.update(saved)
             secrets._held.clear()
             secrets._held.update(held)
+            secrets._by_prefix = None
