@@ -50,6 +50,7 @@ from benchmarks.measure import RUN_TIMEOUT_S, log_progress
 from benchmarks.peer import measure_opc
 from benchmarks.report import Report, render_markdown
 from benchmarks.settings import DEFAULT_RESULTS, DEFAULT_WORK_DIR, PYCACHE_DIR, Settings
+from benchmarks.soak_figures import measure_soak
 
 
 def run_section(name: str, section: Callable[[], None], report: Report) -> None:
@@ -79,6 +80,7 @@ def measure_everything(settings: Settings) -> Report:
     run_section("Parse a 1,000-item RESULT", lambda: measure_parse(settings, report), report)
     run_section("Import time", lambda: measure_import(settings, report), report)
     run_section("List iteration memory", lambda: measure_list_memory(settings.quick, report), report)
+    run_section("Soak", lambda: measure_soak(settings.quick, report), report)
     return report
 
 

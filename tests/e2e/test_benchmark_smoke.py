@@ -43,6 +43,9 @@ FIGURE_ROWS = (
     "| 7 | Iterate 1,000 list items (`iter_list`): peak traced memory",
     "| 7 | Iterate 5,000 list items (`iter_list`): peak traced memory",
     "| 7 | Memory growth, 5,000 / 1,000 items",
+    "| 8 | Soak, 2,000 calls through one client: resident memory",
+    "| 8 | Soak, 2,000 calls through one client: open file descriptors",
+    "| 8 | Soak, 2,000 calls through one client: per call",
 )
 PROCESS_ROWS = (
     "| 1 | Cold generation of `spec/`",
