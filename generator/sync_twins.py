@@ -25,6 +25,7 @@ RENAMES = {
     "async_sleep": "sleep",
     "async_in_thread": "in_thread",
     "async_resolve": "resolve",
+    "async_running_loop": "running_loop",
     "AsyncCalls": "Calls",
     "AsyncListItems": "ListItems",
     "AsyncIterator": "Iterator",

@@ -9,6 +9,7 @@ import logging
 import math
 import random
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -433,3 +434,76 @@ def test_no_secret_of_2000_refreshes_appears_in_any_log_record_exception_or_repr
     assert find_leaks(issued, texts) == []
     canary = portal.access_token
     assert find_leaks(issued, [f"x{canary}y", "log line"]) == [canary]  # the check does see a leak
+
+
+# -- refresh, closed clients, event loops, answer size (the portal's side of tests/runtime) ----------
+
+
+def test_thirty_threads_with_a_dead_refresh_token_make_one_token_request_and_all_get_its_error(
+    portal: FakePortal,
+) -> None:
+    portal.expire_access_token()
+    portal.latency = 1.0  # every call is out before the first finds its token expired
+    with client(portal, refresh_token="dead-refresh-token") as c:
+
+        def call(_: int) -> BaseException | None:
+            try:
+                c.call("user.current")
+            except errors.Bitrix24Error as exc:
+                return exc
+            return None
+
+        with ThreadPoolExecutor(30) as pool:
+            failures = list(pool.map(call, range(30)))
+
+    token_requests = [r for r in portal.requests if "oauth/token" in r.path]
+    assert len(token_requests) == 1
+    assert all(isinstance(f, errors.TokenRefreshError) and f.code == "invalid_grant" for f in failures)
+
+
+def test_the_async_client_lets_partial_failure_raise_too(portal: FakePortal) -> None:
+    messages = [*seed_messages(portal, 2), {"user": {"id": "u"}, "message": {"id": "never"}, "chat": {"id": "chat-1"}}]
+
+    async def run() -> Any:
+        async with async_client(portal) as c:
+            result = await c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+            return result.raise_for_failures()
+
+    with pytest.raises(errors.ItemsFailedError) as raised:
+        asyncio.run(run())
+    assert [i.message.id for i in raised.value.failed] == ["never"] and "1 of 3 items" in str(raised.value)
+
+
+def test_a_closed_client_raises_configuration_error_and_sends_nothing(portal: FakePortal) -> None:
+    c = client(portal)
+    c.close()
+    with pytest.raises(errors.ConfigurationError, match="closed"):
+        c.call("user.current")
+
+    assert portal.requests == []
+
+
+def test_an_async_client_serves_two_asyncio_runs_against_the_portal(portal: FakePortal) -> None:
+    c = async_client(portal)
+
+    async def once() -> Any:
+        return (await c.call("user.current")).result
+
+    first, second = asyncio.run(once()), asyncio.run(once())
+    assert first == second and len(portal.calls_to("user.current")) == 2
+
+
+@pytest.mark.parametrize("make", [client, async_client], ids=["sync", "async"])
+def test_an_answer_larger_than_max_answer_bytes_raises_unexpected_response_error(portal: FakePortal, make: Any) -> None:
+    portal.add_items(100)
+
+    async def run() -> None:
+        async with make(portal, max_answer_bytes=1_000) as c:
+            await c.call("crm.item.list")
+
+    def run_sync() -> None:
+        with make(portal, max_answer_bytes=1_000) as c:
+            c.call("crm.item.list")
+
+    with pytest.raises(errors.UnexpectedResponseError, match="larger than 1000 bytes"):
+        asyncio.run(run()) if make is async_client else run_sync()

@@ -1,8 +1,8 @@
 """The few primitives where the synchronous and the asynchronous client differ.
 
-The asynchronous client (`_async/`) uses `AsyncLock`, `async_sleep`, `async_in_thread` and
-`async_resolve`; its synchronous twin (`_sync/`, derived from it by unasync) uses `Lock`,
-`sleep`, `in_thread` and `resolve`, with the same shapes.
+The asynchronous client (`_async/`) uses `AsyncLock`, `async_sleep`, `async_in_thread`,
+`async_resolve` and `async_running_loop`; its synchronous twin (`_sync/`, derived from it by
+unasync) uses `Lock`, `sleep`, `in_thread`, `resolve` and `running_loop`, with the same shapes.
 """
 
 from __future__ import annotations
@@ -21,9 +21,11 @@ __all__ = [
     "Lock",
     "async_in_thread",
     "async_resolve",
+    "async_running_loop",
     "async_sleep",
     "in_thread",
     "resolve",
+    "running_loop",
     "sleep",
 ]
 
@@ -94,6 +96,18 @@ async def async_in_thread(function: Callable[..., T], *args: Any) -> T:
     import asyncio
 
     return await asyncio.to_thread(function, *args)
+
+
+def running_loop() -> object | None:
+    """None: a synchronous client has no event loop."""
+    return None
+
+
+async def async_running_loop() -> object | None:
+    """The event loop running this call (connections belong to the loop that opened them)."""
+    import asyncio
+
+    return asyncio.get_running_loop()
 
 
 def resolve(value: Any) -> Any:

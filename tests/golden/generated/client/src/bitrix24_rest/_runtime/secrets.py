@@ -35,9 +35,16 @@ __all__ = [
 
 MASK = "***"
 _MIN_LENGTH = 6  # shorter strings would mask ordinary words
+_REMEMBERED = 4096
 _lock = threading.Lock()
-_secrets: deque[str] = deque(maxlen=4096)
-"""Secrets no longer held (old tokens), the latest first to stay."""
+_secrets: deque[str] = deque()
+"""Secrets no longer held (old tokens), the latest `_REMEMBERED` of them, oldest first."""
+_remembered: set[str] = set()
+"""The same, for lookups."""
+_by_prefix: dict[str, tuple[str, ...]] | None = None
+"""Every registered or held secret by its first `_MIN_LENGTH` characters (longest first); None
+when a change makes it stale. With it, `redact` costs one lookup per character of the text,
+however many secrets there are."""
 _held: Counter[str] = Counter()
 """Secrets in use, with how many holders each has: never forgotten while held."""
 _pending: deque[tuple[str | None, ...]] = deque()
@@ -56,17 +63,30 @@ def register(*secrets: str | None) -> None:
     """Remember `secrets` so that `redact` hides them from now on."""
     with _lock:
         for secret in secrets:
-            if secret and len(secret) >= _MIN_LENGTH and secret not in _secrets:
-                _secrets.append(secret)
+            if secret and len(secret) >= _MIN_LENGTH:
+                _remember_locked(secret)
+
+
+def _remember_locked(secret: str) -> None:
+    global _by_prefix
+    if secret in _remembered:
+        return
+    _secrets.append(secret)
+    _remembered.add(secret)
+    if len(_secrets) > _REMEMBERED:
+        _remembered.discard(_secrets.popleft())
+    _by_prefix = None
 
 
 def hold(*secrets: str | None) -> None:
     """Hide `secrets` for as long as they are held (until as many `release` calls)."""
+    global _by_prefix
     with _lock:
         _drain_locked()
         for secret in secrets:
             if secret and len(secret) >= _MIN_LENGTH:
                 _held[secret] += 1
+                _by_prefix = None
 
 
 def release(*secrets: str | None) -> None:
@@ -87,8 +107,17 @@ def _release_locked(secrets: tuple[str | None, ...]) -> None:
             _held[secret] -= 1
             if not _held[secret]:
                 del _held[secret]
-                if secret not in _secrets:
-                    _secrets.append(secret)
+                _remember_locked(secret)
+
+
+def _index_locked() -> dict[str, tuple[str, ...]]:
+    global _by_prefix
+    if _by_prefix is None:
+        grouped: dict[str, list[str]] = {}
+        for secret in sorted({*_secrets, *_held}, key=len, reverse=True):
+            grouped.setdefault(secret[:_MIN_LENGTH], []).append(secret)
+        _by_prefix = {prefix: tuple(group) for prefix, group in grouped.items()}
+    return _by_prefix
 
 
 def _drain_locked() -> None:
@@ -100,10 +129,15 @@ def redact(text: str) -> str:
     """`text` with every registered or held secret, and every secret in a known place, as ***."""
     with _lock:
         _drain_locked()
-        secrets = sorted({*_secrets, *_held}, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
+        index = _index_locked()
+    found: set[str] = set()
+    if index:
+        for start in range(len(text) - _MIN_LENGTH + 1):
+            candidates = index.get(text[start : start + _MIN_LENGTH])
+            if candidates:
+                found.update(c for c in candidates if text.startswith(c, start))
+    for secret in sorted(found, key=len, reverse=True):  # the longer of two overlapping first
+        text = text.replace(secret, MASK)
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text

@@ -29,7 +29,13 @@ from ..auth import (
     read_refresh_answer,
     refresh_query,
 )
-from ..concurrency import Lock, in_thread, resolve, sleep
+from ..concurrency import (
+    Lock,
+    in_thread,
+    resolve,
+    running_loop,
+    sleep,
+)
 from ..core import (
     DEFAULT_TIMEOUT,
     NOT_JSON,
@@ -206,6 +212,13 @@ class BaseClient(Calls):
         self._http = httpx.Client(
             timeout=timeout, transport=transport, verify=verify, limits=limits
         )
+        self._http_loop: object | None = None
+        self._http_options: dict[str, Any] = {
+            "timeout": timeout,
+            "transport": transport,
+            "verify": verify,
+            "limits": limits,
+        }
         self._refresh_lock = Lock()
         self._refresh_failure: Bitrix24Error | None = None
         self._refresh_failures = 0
@@ -408,6 +421,13 @@ class BaseClient(Calls):
         """
         if self._http.is_closed:
             raise ConfigurationError("the client is closed: make a new one (or use it in `with`)")
+        loop = running_loop()
+        if loop is not self._http_loop:
+            if self._http_loop is not None:
+                # The pool's connections belong to an event loop that has ended (a second
+                # asyncio.run): they cannot be used or even closed from this one. A new pool.
+                self._http = httpx.Client(**self._http_options)
+            self._http_loop = loop
         timeout = budget.request_timeout(self._http.timeout)
         try:
             request = self._http.build_request(
