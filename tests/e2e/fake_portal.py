@@ -617,6 +617,7 @@ class FakePortal:
         self._overloaded = False
         self._faults: deque[_InjectedFault] = deque()
         self._deliveries: deque[_DeliveryFault] = deque()
+        self._clock_offset = 0.0
         # The other methods (tests/e2e/fake_methods.py) and a domain change.
         self.family = fake_methods.FamilyState()
         self._moved_to: str | None = None
@@ -864,6 +865,12 @@ class FakePortal:
             self._operations_blocked_until = time.time() + seconds
             return math.ceil(self._operations_blocked_until)
 
+    def set_clock_offset(self, seconds: float) -> None:
+        """Make the portal's clock differ from the client's by `seconds` (negative: behind) in the
+        times it reports, such as `operating_reset_at`."""
+        with self._lock:
+            self._clock_offset = seconds
+
     def unblock_operations(self) -> None:
         """Lift `block_operations` early."""
         with self._lock:
@@ -989,7 +996,7 @@ class FakePortal:
             if handler is None:
                 return _error_answer(404, "ERROR_METHOD_NOT_FOUND")
             if time.time() < self._operations_blocked_until:
-                reset_at = math.ceil(self._operations_blocked_until)
+                reset_at = math.ceil(self._operations_blocked_until + self._clock_offset)
                 return _error_answer(429, "OPERATION_TIME_LIMIT", time={"operating_reset_at": reset_at})
             return handler(self, params, arrived)
 

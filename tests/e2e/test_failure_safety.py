@@ -237,6 +237,19 @@ def test_a_retry_that_cannot_fit_in_the_deadline_is_not_waited_for_and_the_porta
     assert 1 <= len(portal.calls_to("imconnector.list")) <= 2
 
 
+def test_a_429_whose_reset_time_has_passed_on_a_skewed_clock_backs_off_instead_of_burning_every_retry(
+    portal: FakePortal,
+) -> None:
+    portal.block_operations(1.0)
+    portal.set_clock_offset(-60.0)  # the portal's clock is a minute behind: its reset time "has passed"
+    policy = RetryPolicy(max_retries=3, backoff_base=0.3, rng=random.Random(7))
+    with client(portal, retry_policy=policy, max_retries=None) as c:
+        c.imconnector.list_()
+
+    attempts = portal.calls_to("imconnector.list")
+    assert 2 <= len(attempts) <= 4  # waited 0.3 s, 0.6 s, ... until the block lifted, not 0 s
+
+
 def test_a_rate_limit_wait_beyond_the_deadline_raises_before_waiting(portal: FakePortal) -> None:
     slow = RateLimit(burst=1, drain_per_second=0.1)  # the second request would wait 10 s
     with client(portal, rate_limit=slow, share_rate_limit=False) as c:
@@ -249,8 +262,6 @@ def test_a_rate_limit_wait_beyond_the_deadline_raises_before_waiting(portal: Fak
 
 def test_a_deadline_covers_every_chunk_of_a_split_call_and_says_what_was_done(portal: FakePortal) -> None:
     messages = seed_messages(portal, 60)
-    portal.hold_next_answers(2, seconds=0.0)
-    portal.trickle_next_answer(0.0)
     slow = RateLimit(burst=1, drain_per_second=0.2)  # the second chunk would wait 5 s
     with client(portal, rate_limit=slow, share_rate_limit=False) as c, pytest.raises(errors.DeadlineExceededError) as raised:
         c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages, deadline=2.0)

@@ -87,6 +87,7 @@ CLAIMS: dict[str, tuple[str, ...]] = {
         "test_operation_time_limit_waits_until_the_reset_when_it_is_near",
         "test_operation_time_limit_far_away_raises_at_once_with_the_reset_time",
         "test_operation_time_limit_whose_reset_has_passed_on_a_skewed_clock_still_backs_off",
+        "test_a_429_whose_reset_time_has_passed_on_a_skewed_clock_backs_off_instead_of_burning_every_retry",
     ),
     "**Answer size.**": ("test_an_answer_larger_than_max_answer_bytes_is_refused_without_reading_it_all",),
     "**Logging.**": ("test_each_attempt_logs_one_debug_line_and_each_retry_one_warning",),
