@@ -387,7 +387,7 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
         content_type = self.headers.get("Content-Type", "")
         portal = self.server.portal
         answer = portal._answer(self.command, self.path, body, content_type)
-        self._send(answer, portal._take_delivery_fault())
+        self._send(answer, portal._take_delivery_fault(self.path))
 
     def _read_body(self) -> bytes | None:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -618,6 +618,8 @@ class FakePortal:
         self._faults: deque[_InjectedFault] = deque()
         self._deliveries: deque[_DeliveryFault] = deque()
         self._clock_offset = 0.0
+        self._echo_ids_upper = False
+        self._token_hold = 0.0
         # The other methods (tests/e2e/fake_methods.py) and a domain change.
         self.family = fake_methods.FamilyState()
         self._moved_to: str | None = None
@@ -726,8 +728,15 @@ class FakePortal:
         with self._lock:
             self._deliveries.append(_DeliveryFault(overrun=kind))
 
-    def _take_delivery_fault(self) -> _DeliveryFault | None:
+    def hold_token_answers(self, seconds: float) -> None:
+        """Answer the token endpoint only after `seconds` (a hanging OAuth server); 0 ends it."""
         with self._lock:
+            self._token_hold = seconds
+
+    def _take_delivery_fault(self, target: str) -> _DeliveryFault | None:
+        with self._lock:
+            if self._token_hold and urlsplit(target).path.rstrip("/").endswith("oauth/token"):
+                return _DeliveryFault(hold=self._token_hold)
             return self._deliveries.popleft() if self._deliveries else None
 
     # ---- the other methods and a domain change -----------------------------------------------------
@@ -864,6 +873,11 @@ class FakePortal:
         with self._lock:
             self._operations_blocked_until = time.time() + seconds
             return math.ceil(self._operations_blocked_until)
+
+    def echo_ids_in_another_form(self, enabled: bool = True) -> None:
+        """Echo message and chat ids of `imconnector.delete.messages` upper-cased and padded."""
+        with self._lock:
+            self._echo_ids_upper = enabled
 
     def set_clock_offset(self, seconds: float) -> None:
         """Make the portal's clock differ from the client's by `seconds` (negative: behind) in the
@@ -1035,6 +1049,10 @@ class FakePortal:
             "message": _block_echo(item, "message"),
             "chat": _block_echo(item, "chat"),
         }
+        if self._echo_ids_upper:  # the portal normalises ids on the way back
+            for block in (entry["message"], entry["chat"]):
+                if isinstance(block.get("id"), str):
+                    block["id"] = f" {block['id'].upper()} "
         if chat_id is not None and message_id is not None:
             key = MessageKey(connector, line, chat_id, message_id)
             self._delete_attempts[key] += 1

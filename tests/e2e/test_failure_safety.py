@@ -144,6 +144,26 @@ def test_a_failed_refresh_carries_no_secret_anywhere_in_its_exception_chain(port
     assert CLIENT_SECRET not in texts and portal.refresh_token not in texts
 
 
+@pytest.mark.parametrize("make", [client, async_client], ids=["sync", "async"])
+def test_ids_echoed_in_another_form_keep_their_real_outcomes_instead_of_made_up_failures(
+    portal: FakePortal, make: Any
+) -> None:
+    messages = seed_messages(portal, 5)
+    portal.echo_ids_in_another_form()  # "m-0" comes back as " M-0 "
+
+    async def run_async() -> Any:
+        async with make(portal) as c:
+            return await c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+
+    def run_sync() -> Any:
+        with make(portal) as c:
+            return c.imconnector.delete_messages(connector=DEFAULT_CONNECTOR, line=DEFAULT_LINE, messages=messages)
+
+    result = asyncio.run(run_async()) if make is async_client else run_sync()
+    assert result.all_succeeded and [i.message.id for i in result.items] == [f" M-{n} " for n in range(5)]
+    assert portal.messages == frozenset()
+
+
 # -- a lost answer, repeated -----------------------------------------------------------------------
 
 QUICK_RETRIES = RetryPolicy(max_retries=2, backoff_base=0.01)
@@ -470,6 +490,32 @@ def test_thirty_threads_with_a_dead_refresh_token_make_one_token_request_and_all
     token_requests = [r for r in portal.requests if "oauth/token" in r.path]
     assert len(token_requests) == 1
     assert all(isinstance(f, errors.TokenRefreshError) and f.code == "invalid_grant" for f in failures)
+
+
+def test_a_hanging_token_endpoint_fails_every_waiting_thread_after_the_token_timeout_not_the_read_timeout(
+    portal: FakePortal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bitrix24_rest._runtime._sync.client as sync_client
+
+    monkeypatch.setattr(sync_client, "TOKEN_TIMEOUT", 0.5)  # 10 s in production: a test need not wait it
+    portal.expire_access_token()
+    portal.hold_token_answers(5.0)
+    started = time.monotonic()
+    with client(portal, timeout=30.0) as c, ThreadPoolExecutor(10) as pool:
+
+        def call(_: int) -> BaseException | None:
+            try:
+                c.call("user.current")
+            except errors.Bitrix24Error as exc:
+                return exc
+            return None
+
+        failures = list(pool.map(call, range(10)))
+    waited = time.monotonic() - started
+    portal.hold_token_answers(0.0)
+
+    assert all(isinstance(f, errors.TransportError) for f in failures), failures
+    assert len([r for r in portal.requests if "oauth/token" in r.path]) == 1 and waited < 5.0
 
 
 def test_the_async_client_lets_partial_failure_raise_too(portal: FakePortal) -> None:

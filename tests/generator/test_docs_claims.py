@@ -26,6 +26,8 @@ CLAIMS: dict[str, tuple[str, ...]] = {
         "test_expired_token_mid_load_leads_to_exactly_one_refresh_shared_by_all_threads",
         "test_concurrent_tasks_that_find_the_token_expired_share_one_refresh",
         "test_a_failed_refresh_is_one_token_request_and_every_waiting_thread_gets_its_error",
+        "test_thirty_threads_with_a_dead_refresh_token_make_one_token_request_and_all_get_its_error",
+        "test_a_hanging_token_endpoint_fails_every_waiting_thread_after_the_token_timeout_not_the_read_timeout",
         "test_the_client_keeps_the_new_pair_and_hands_it_to_on_token_refresh",
         "test_an_async_token_callback_is_awaited",
     ),
@@ -96,6 +98,7 @@ CLAIMS: dict[str, tuple[str, ...]] = {
         "test_a_thousand_messages_come_back_as_a_thousand_outcomes_in_input_order",
         "test_an_item_the_portal_did_not_answer_is_reported_failed_not_dropped",
         "test_ids_echoed_in_another_form_pair_by_position_when_the_counts_match",
+        "test_ids_echoed_in_another_form_keep_their_real_outcomes_instead_of_made_up_failures",
     ),
     "logs\none WARNING with the counts": (
         "test_partial_failure_logs_one_warning_with_counts_and_raise_for_failures_raises_it",
