@@ -138,6 +138,7 @@ class DocDefaults:
     batch_size: int
     page_size: int
     max_connections: int
+    token_timeout: MdText
 
 
 @dataclass(frozen=True)
@@ -278,6 +279,7 @@ def _defaults(api: Api, facts: RuntimeFacts) -> DocDefaults:
         batch_size=facts.module("batch").MAX_COMMANDS,
         page_size=facts.module("paging").DEFAULT_PAGE_SIZE,
         max_connections=facts.max_connections,
+        token_timeout=md(f"{auth.TOKEN_TIMEOUT:g}"),
     )
 
 
