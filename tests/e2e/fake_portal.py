@@ -426,8 +426,9 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
             total += size
 
     def _send(self, answer: _Answer, fault: _DeliveryFault | None = None) -> None:
-        if fault is not None and fault.hold:
-            time.sleep(fault.hold)  # the work is done; the answer comes too late to be read
+        stopping = self.server.portal._stopping
+        if fault is not None and fault.hold and stopping.wait(fault.hold):
+            return  # the work is done; the answer comes too late to be read (or never: stopping)
         self.send_response(answer.status)
         self.send_header("Content-Type", answer.content_type)
         self.send_header("Content-Length", str(len(answer.body)))
@@ -441,7 +442,8 @@ class _PortalRequestHandler(BaseHTTPRequestHandler):
         if fault is not None and fault.trickle:
             for byte in answer.body:
                 self.wfile.write(bytes([byte]))
-                time.sleep(fault.trickle / max(1, len(answer.body)))
+                if stopping.wait(fault.trickle / max(1, len(answer.body))):
+                    return
             return
         extra = b""
         if fault is not None and fault.overrun == "extra_bytes":
@@ -620,6 +622,7 @@ class FakePortal:
         self._clock_offset = 0.0
         self._echo_ids_upper = False
         self._token_hold = 0.0
+        self._stopping = threading.Event()
         # The other methods (tests/e2e/fake_methods.py) and a domain change.
         self.family = fake_methods.FamilyState()
         self._moved_to: str | None = None
@@ -635,6 +638,7 @@ class FakePortal:
         """Bind 127.0.0.1 on an ephemeral port and serve in a daemon thread; returns self."""
         if self._server is not None:
             raise RuntimeError("the fake portal is already running")
+        self._stopping.clear()
         server = _TlsThreadingServer(self, self._connection_timeout)
         thread = threading.Thread(
             target=server.serve_forever,
@@ -651,6 +655,7 @@ class FakePortal:
         server, thread = self._server, self._serve_thread
         if server is None or thread is None:
             return
+        self._stopping.set()  # held and trickled answers give up at once
         server.close()
         thread.join(timeout=_STOP_JOIN_SECONDS)
         self._server, self._serve_thread = None, None
