@@ -11,6 +11,7 @@ and leave the behaviour to these modules:
 - `calls`: calls by method name; `batch`: batch commands and their outcomes; `paging`: list
   methods' pages; `tokens`: token stores shared by processes; `files`: file arguments;
 - `auth`: OAuth tokens; `secrets`: redaction; `retry`: when to repeat; `pacer`: request pacing;
+  `attempts`: what one attempt's failure means and whether time is left for another;
 - `errors`: the exception hierarchy; `settings`: a client's checked options;
 - `_async/client.py` and `_async/calls.py`: the asynchronous client, and `_sync/`, its synchronous
   twin derived from it by unasync (see the generator's README).

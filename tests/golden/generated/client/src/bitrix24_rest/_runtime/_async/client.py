@@ -13,13 +13,28 @@ import time
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
 
 from .. import PACKAGE, chunks
 from .. import model as _rt
 from .. import retry as _retry
+from ..attempts import (
+    MAX_ANSWER_BYTES,
+    NOT_SENT,
+    AnswerTooLargeError,
+    BrokenTransportError,
+    UndecodableBodyError,
+    certificate_failed,
+    check_time_left,
+    has_time_for,
+    log_attempt,
+    log_retry,
+    moved_error,
+    tell_partial,
+    timeout_arguments,
+    transport_reason,
+)
 from ..auth import (
     DEFAULT_TOKEN_URL,
     TOKEN_TIMEOUT,
@@ -58,7 +73,6 @@ from ..errors import (
     ConfigurationError,
     DeadlineExceededError,
     InvalidArgumentError,
-    PortalMovedError,
     TransportError,
     UnexpectedResponseError,
 )
@@ -80,39 +94,6 @@ EXPIRED_TOKEN = "expired_token"
 QUERY_LIMIT_EXCEEDED = "query_limit_exceeded"
 Timeout = httpx.Timeout | float | None
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-"""Transport errors that mean the request never reached the portal."""
-
-
-MAX_ANSWER_BYTES = 64 * 1024 * 1024
-"""The largest answer a client reads, before and after decoding (a list page is far smaller)."""
-
-
-class AnswerTooLargeError(Exception):
-    """An answer larger than the client's `max_answer_bytes`: not read further."""
-
-    def __init__(self, status: int, cap: int) -> None:
-        super().__init__(status)
-        self.status = status
-        self.cap = cap
-
-
-class BrokenTransportError(Exception):
-    """The transport failed in a way httpx does not call a transport error (a StreamError, an
-    InvalidURL, a bug in a custom transport): reported as `TransportError`, never repeated."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__(error)
-        self.error = error
-
-
-class UndecodableBodyError(Exception):
-    """An answer arrived, but its body does not decode as its Content-Encoding says."""
-
-    def __init__(self, status: int, raw: bytes) -> None:
-        super().__init__(status)
-        self.status = status
-        self.raw = raw
 
 
 class AsyncBaseClient(AsyncCalls):
@@ -269,7 +250,7 @@ class AsyncBaseClient(AsyncCalls):
                 exchange = await self._exchange(endpoint, chunk, budget)
             except Bitrix24Error as exc:
                 if len(pieces) > 1:  # a split call: the error says what was done, and what was not
-                    _tell_partial(exc, endpoint, spec, exchanges, items, pieces[index:])
+                    tell_partial(exc, endpoint, spec, exchanges, items, pieces[index:])
                 raise
             exchanges.append(exchange)
             if exchange.repeated:
@@ -322,7 +303,7 @@ class AsyncBaseClient(AsyncCalls):
             if settings.pacer is not None:
                 delay = settings.pacer.reserve()
                 if delay > 0:
-                    _check_time_left(endpoint, budget, delay, "waiting for the rate limit")
+                    check_time_left(endpoint, budget, delay, "waiting for the rate limit")
                     await async_sleep(delay)
             if settings.tokens.pair is None and self._token_store is not None:
                 await self._load_stored_pair()
@@ -334,10 +315,10 @@ class AsyncBaseClient(AsyncCalls):
             except BrokenTransportError as exc:
                 failed = exc.error
                 reason = f"the transport failed: {type(failed).__name__}: {redact(str(failed))}"
-                _log_attempt(endpoint, attempt, reason, started)
+                log_attempt(endpoint, attempt, reason, started)
                 raise TransportError(endpoint.method, reason) from failed
             except AnswerTooLargeError as exc:
-                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (answer too large)", started)
+                log_attempt(endpoint, attempt, f"HTTP {exc.status} (answer too large)", started)
                 raise UnexpectedResponseError(
                     endpoint.method,
                     exc.status,
@@ -345,7 +326,7 @@ class AsyncBaseClient(AsyncCalls):
                     "",
                 ) from None
             except UndecodableBodyError as exc:
-                _log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
+                log_attempt(endpoint, attempt, f"HTTP {exc.status} (undecodable body)", started)
                 raise UnexpectedResponseError(
                     endpoint.method,
                     exc.status,
@@ -353,13 +334,13 @@ class AsyncBaseClient(AsyncCalls):
                     excerpt(exc.raw),
                 ) from None
             except httpx.HTTPError as exc:
-                reason = _transport_reason(exc)
-                _log_attempt(endpoint, attempt, reason, started)
+                reason = transport_reason(exc)
+                log_attempt(endpoint, attempt, reason, started)
                 retry += 1
                 verdict = _retry.after_error(
                     settings.retry, retry, idempotent=endpoint.idempotent, status=None, code=None
                 )
-                if _certificate_failed(exc):  # a bad certificate stays bad: never retried
+                if certificate_failed(exc):  # a bad certificate stays bad: never retried
                     verdict = _retry.NO_RETRY
                 maybe_ran = maybe_ran or not isinstance(exc, NOT_SENT)
                 if budget.remaining() == 0:  # the timeout was the deadline's
@@ -368,13 +349,13 @@ class AsyncBaseClient(AsyncCalls):
                     ) from exc
                 if not verdict.retry:
                     raise TransportError(endpoint.method, reason) from exc
-                _check_time_left(endpoint, budget, verdict.delay, f"before a retry ({reason})")
-                _log_retry(endpoint, verdict, retry, settings.retry)
+                check_time_left(endpoint, budget, verdict.delay, f"before a retry ({reason})")
+                log_retry(endpoint, verdict, retry, settings.retry)
                 await async_sleep(verdict.delay)
                 continue
-            _log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
+            log_attempt(endpoint, attempt, f"HTTP {response.status_code}", started)
             if response.status_code in REDIRECTS and response.headers.get("location"):
-                raise _moved(endpoint, response)
+                raise moved_error(endpoint, response)
             payload = parse_json(content)
             answer = error_body(endpoint, payload)  # the payload, or the error it carries inside
             if is_success(response.status_code, answer):
@@ -406,10 +387,10 @@ class AsyncBaseClient(AsyncCalls):
             )
             if response.status_code >= 500 and (code or "").lower() not in _retry.REFUSED_CODES:
                 maybe_ran = True  # the portal failed while running it, perhaps after the work
-            if not verdict.retry or not _has_time_for(budget, verdict.delay):
+            if not verdict.retry or not has_time_for(budget, verdict.delay):
                 # No retry is possible (or none fits in the deadline): the portal's own error.
                 raise failure(endpoint, response.status_code, answer, content, self._error_classes)
-            _log_retry(endpoint, verdict, retry, settings.retry)
+            log_retry(endpoint, verdict, retry, settings.retry)
             await async_sleep(verdict.delay)
 
     async def _post(
@@ -430,9 +411,7 @@ class AsyncBaseClient(AsyncCalls):
             self._http_loop = loop
         timeout = budget.request_timeout(self._http.timeout)
         try:
-            request = self._http.build_request(
-                "POST", url, json=body, **_timeout_arguments(timeout)
-            )
+            request = self._http.build_request("POST", url, json=body, **timeout_arguments(timeout))
         except (ValueError, TypeError, RecursionError) as exc:  # NaN, a set, a cycle: not JSON
             problem = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
             raise InvalidArgumentError("request", [f"the body is not JSON: {problem}"]) from None
@@ -618,88 +597,3 @@ class AsyncBaseClient(AsyncCalls):
 
 
 _C = TypeVar("_C", bound=AsyncBaseClient)
-
-
-def _tell_partial(
-    error: Bitrix24Error,
-    endpoint: Endpoint[Any],
-    spec: chunks.ItemResultsSpec,
-    exchanges: list[Exchange],
-    items: list[Any],
-    rest: list[dict[str, Any]],
-) -> None:
-    """Attach to `error` the typed result of the chunks done and the items no answer covers."""
-    error.unprocessed = tuple(item for piece in rest for item in piece.get(spec.request) or [])
-    error.unsent = tuple(item for piece in rest[1:] for item in piece.get(spec.request) or [])
-    if not exchanges:
-        return
-    try:
-        merged = chunks.merge([e.json for e in exchanges], items, spec)
-        error.partial_result = decode(endpoint, merged, exchanges[-1].status_code, b"")
-    except Bitrix24Error:
-        error.partial_result = None
-
-
-def _has_time_for(budget: CallBudget, delay: float) -> bool:
-    """True if a wait of `delay` seconds still leaves time before the deadline."""
-    left = budget.remaining()
-    return left is None or delay < left
-
-
-def _check_time_left(endpoint: Endpoint[Any], budget: CallBudget, delay: float, why: str) -> None:
-    """Raise `DeadlineExceededError` if waiting `delay` seconds would pass the deadline."""
-    if not _has_time_for(budget, delay):
-        raise DeadlineExceededError(endpoint.method, budget.deadline or 0, why)
-
-
-def _transport_reason(error: httpx.HTTPError) -> str:
-    """What went wrong on the way, in words (a refused connection, a name that does not
-    resolve and a bad certificate are all httpx.ConnectError), secrets masked."""
-    kind = type(error).__name__
-    if _certificate_failed(error):
-        return f"{kind}: the portal's TLS certificate is not trusted (certificate verify failed)"
-    detail = redact(str(error).strip())
-    what = f"timed out ({kind})" if isinstance(error, httpx.TimeoutException) else kind
-    return f"{what}: {detail}" if detail else what
-
-
-def _certificate_failed(error: BaseException) -> bool:
-    """True if the cause is TLS certificate verification (not worth repeating)."""
-    seen: BaseException | None = error
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _moved(endpoint: Endpoint[Any], response: httpx.Response) -> PortalMovedError:
-    """The error of a redirect: the portal's new address, from `Location`."""
-    location = response.headers["location"]
-    host = urlsplit(location).hostname or ""
-    return PortalMovedError(endpoint.method, response.status_code, location, host)
-
-
-def _log_attempt(endpoint: Endpoint[Any], attempt: int, status: int | str, started: float) -> None:
-    log.debug(
-        "%s attempt %d: %s in %.3fs", endpoint.method, attempt, status, time.monotonic() - started
-    )
-
-
-def _log_retry(
-    endpoint: Endpoint[Any], verdict: _retry.Verdict, retry: int, policy: RetryPolicy
-) -> None:
-    log.warning(
-        "%s: %s; retry %d/%d in %.2fs",
-        endpoint.method,
-        verdict.reason,
-        retry,
-        policy.max_retries,
-        verdict.delay,
-    )
-
-
-def _timeout_arguments(timeout: Timeout) -> dict[str, Any]:
-    return {} if timeout is None else {"timeout": timeout}
