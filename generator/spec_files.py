@@ -44,7 +44,11 @@ def discover_files(spec_path: Path) -> tuple[Path, list[Path], list[Problem]]:
         for name in sorted(dirs):
             if not name.startswith(".") and (folder / name).is_symlink():
                 problems.append(
-                    Problem(display_path(folder / name), 1, "a link to a folder: links in a spec folder are not followed; move the files in, or refer to them with $ref")
+                    Problem(
+                        display_path(folder / name),
+                        1,
+                        "a link to a folder: links in a spec folder are not followed; move the files in, or refer to them with $ref",
+                    )
                 )
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not (folder / d).is_symlink())
         files.extend(folder / n for n in names if not n.startswith(".") and n.endswith(SPEC_SUFFIXES))
@@ -106,5 +110,3 @@ def _file_kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "not a regular file"
-
-

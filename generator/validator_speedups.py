@@ -79,7 +79,9 @@ def meta_checker(cls: type, format_checker: Any, openapi: bool) -> Callable[[Any
     return check
 
 
-SLOW_PATH_KEYS = frozenset({"discriminator", "xml", "externalDocs", "example", "pattern", "patternProperties", "$schema"})
+SLOW_PATH_KEYS = frozenset(
+    {"discriminator", "xml", "externalDocs", "example", "pattern", "patternProperties", "$schema"}
+)
 """Keys whose checks only the Python path makes (the OpenAPI vocabulary, regex formats, dialects)."""
 
 

@@ -43,7 +43,9 @@ def build_model(spec: SpecSet, facts: RuntimeFacts) -> tuple[Api | None, list[Pr
     parts = [_parts(schemas, facts, site) for site in sites]
     names = exception_names((case.code for *_, cases in parts for case in cases), facts)
     check_stable_groups(reader, [(site.method, site.location, cases) for site, _, _, cases in parts], facts)
-    operations = tuple(_operation(site, request, response, cases, names, schemas, facts) for site, request, response, cases in parts)
+    operations = tuple(
+        _operation(site, request, response, cases, names, schemas, facts) for site, request, response, cases in parts
+    )
     if reader.problems:
         return None, reader.problems
     records = _records(schemas, operations)
@@ -125,7 +127,9 @@ def _records(schemas: SchemaReader, operations: tuple[Operation, ...]) -> tuple[
         roots = [name for name in (op.request_record, op.response.record) if name]
         for name in _reachable(drafts, roots):
             users.setdefault(name, set()).add(op.method)
-    shared = {name for name, methods in users.items() if len(methods) > 1 or schemas.reader.is_library(drafts[name].location)}
+    shared = {
+        name for name, methods in users.items() if len(methods) > 1 or schemas.reader.is_library(drafts[name].location)
+    }
     shared = _reachable(drafts, sorted(shared))  # what a shared record refers to is shared too
     return tuple(
         Record(

@@ -65,7 +65,8 @@ def check_request_examples(
         for error in sorted(validator.iter_errors(example.value), key=lambda e: list(map(str, e.absolute_path))):
             where = "".join(f"/{part}" for part in error.absolute_path) or "/"
             reader.problem(
-                location, f"request example '{example.name}' breaks the argument rules at {where}: {error.message}{hint}"
+                location,
+                f"request example '{example.name}' breaks the argument rules at {where}: {error.message}{hint}",
             )
 
 

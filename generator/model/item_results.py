@@ -62,7 +62,9 @@ def item_results(
     for i, token in enumerate(wire_path):
         found = next((f for f in fields_of(record) if f.wire_name == token), None) if record else None
         if found is None:
-            reader.problem(location.child("response"), f"{KEY}.response: no property '{token}' at /{'/'.join(wire_path[:i])}")
+            reader.problem(
+                location.child("response"), f"{KEY}.response: no property '{token}' at /{'/'.join(wire_path[:i])}"
+            )
             return None
         attributes.append(found.name)
         if i == len(wire_path) - 1:

@@ -62,7 +62,9 @@ def read_request(schemas: SchemaReader, site: OperationSite, call_options: tuple
                     )
     for f in params:
         if f.name in call_options:
-            reader.problem(site.location, f"request property '{f.wire_name}' clashes with the per-call option '{f.name}'")
+            reader.problem(
+                site.location, f"request property '{f.wire_name}' clashes with the per-call option '{f.name}'"
+            )
     if not examples:
         if params:
             examples = (made_up(rules, "Made from the schema: the spec has no request example"),)

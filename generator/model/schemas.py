@@ -66,7 +66,9 @@ class SchemaReader:
             target_location, target = self.reader.resolve(location, schema)
             return self.type_of(target_location, target, _component_name(target_location) or hint)
         if self._depth >= MAX_DEPTH:
-            self.reader.problem(location, f"schemas nest more than {MAX_DEPTH} levels deep here (inline or through $refs)")
+            self.reader.problem(
+                location, f"schemas nest more than {MAX_DEPTH} levels deep here (inline or through $refs)"
+            )
             return ANY, False
         self._depth += 1
         try:
@@ -141,7 +143,9 @@ class SchemaReader:
         non_null = [m for m in members if not (isinstance(m, dict) and m.get("type") == "null")]
         nullable = len(non_null) < len(members)
         if len(non_null) == 1:
-            type_expr, inner_nullable = self.type_of(location.child(keyword, members.index(non_null[0])), non_null[0], hint)
+            type_expr, inner_nullable = self.type_of(
+                location.child(keyword, members.index(non_null[0])), non_null[0], hint
+            )
             return type_expr, inner_nullable or nullable
         if keyword == "allOf" or not non_null:
             self.reader.problem(
@@ -156,9 +160,16 @@ class SchemaReader:
             )
             nullable = nullable or member_nullable
             alternatives.append(type_expr)
-        return TypeExpr("union", members=tuple(alternatives), discriminator=self._discriminator(location, schema, alternatives)), nullable
+        return (
+            TypeExpr(
+                "union", members=tuple(alternatives), discriminator=self._discriminator(location, schema, alternatives)
+            ),
+            nullable,
+        )
 
-    def _discriminator(self, location: Location, schema: dict[str, Any], alternatives: list[TypeExpr]) -> Discriminator | None:
+    def _discriminator(
+        self, location: Location, schema: dict[str, Any], alternatives: list[TypeExpr]
+    ) -> Discriminator | None:
         """The union's `discriminator`: which property tells its records apart, and how."""
         raw = schema.get("discriminator")
         if raw is None:
@@ -172,9 +183,16 @@ class SchemaReader:
             return None
         mapping: dict[str, str] = {}
         for value, ref in (raw.get("mapping") or {}).items():
-            target = self.drafts.get(self.reader.resolver.target_of(str(ref), location.path)) if isinstance(ref, str) else None
+            target = (
+                self.drafts.get(self.reader.resolver.target_of(str(ref), location.path))
+                if isinstance(ref, str)
+                else None
+            )
             if target is None or target.name not in records:
-                self.reader.problem(location.child("discriminator", "mapping", value), f"mapping '{value}' names no alternative of the union")
+                self.reader.problem(
+                    location.child("discriminator", "mapping", value),
+                    f"mapping '{value}' names no alternative of the union",
+                )
                 continue
             mapping[str(value)] = target.name
         for record in records:  # OpenAPI: without a mapping, a record's own name is its value
@@ -259,7 +277,6 @@ class SchemaReader:
             )
         return fields
 
-
     def _pattern_fields(self, location: Location, schema: dict[str, Any], draft: RecordDraft) -> list[PatternField]:
         """One attribute per pattern of `patternProperties`, named after the pattern's literal start."""
         patterns = schema.get("patternProperties") or {}
@@ -279,6 +296,7 @@ class SchemaReader:
             taken.add(name)
             found.append(PatternField(name, pattern, type_expr, nullable and type_expr.kind != "any"))
         return found
+
 
 PATTERN_LITERAL = re.compile(r"^\^?([A-Za-z0-9_]*)")
 

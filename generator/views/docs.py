@@ -166,7 +166,12 @@ def docs_view(api: Api, config: Config, facts: RuntimeFacts) -> DocApi:
             _operation(op, api, config.package, failure_counts(op, facts.read_bool)) for op in api.operations
         ),
         error_classes=tuple(
-            DocErrorClass(cell(e.code), Identifier(e.name), cell(', '.join(e.bases)), cell(", ".join(map(str, e.statuses)) or "any"))
+            DocErrorClass(
+                cell(e.code),
+                Identifier(e.name),
+                cell(", ".join(e.bases)),
+                cell(", ".join(map(str, e.statuses)) or "any"),
+            )
             for e in api.error_classes
         ),
         defaults=defaults,
@@ -295,4 +300,3 @@ def _example_defaults(d: DocDefaults) -> dict[str, str]:
         "connect": str(d.connect_timeout),
         "read": str(d.read_timeout),
     }
-

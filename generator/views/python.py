@@ -218,7 +218,9 @@ def python_view(api: Api, config: Config, facts: RuntimeFacts) -> PyApi:
                 operations=tuple(by_method[op.method] for op in ns.operations),
                 method_modules_import=PyCode(import_line(".", ("_" + op.module for op in ns.operations))),
                 type_import=PyCode(
-                    import_line(f".methods.{ns.name}", (f"Async{_pascal(ns.name)}Methods", f"{_pascal(ns.name)}Methods"))
+                    import_line(
+                        f".methods.{ns.name}", (f"Async{_pascal(ns.name)}Methods", f"{_pascal(ns.name)}Methods")
+                    )
                 ),
                 sources=tuple(sorted({op.source for op in ns.operations})),
             )

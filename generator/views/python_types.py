@@ -72,9 +72,7 @@ def decoder(t: TypeExpr) -> str:
     if t.kind == "tuple":
         return f"{RUNTIME_MODEL}.tuple_of({', '.join(decoder(m) for m in t.members)})"
     if t.kind == "union":
-        alternatives = ", ".join(
-            f"(({_EXACT[m.kind] if not m.yn else 'bool, str'},), {decoder(m)})" for m in t.members
-        )
+        alternatives = ", ".join(f"(({_EXACT[m.kind] if not m.yn else 'bool, str'},), {decoder(m)})" for m in t.members)
         read = f"{RUNTIME_MODEL}.union_of({alternatives})"
         if t.discriminator is not None:
             readers = ", ".join(f"{value!r}: {record}.from_dict" for value, record in t.discriminator.mapping)
@@ -129,6 +127,7 @@ def import_line(module: str, names: Iterable[str]) -> str:
 
     Constants first, then classes, then the rest, each group sorted.
     """
+
     def kind(name: str) -> int:
         return 0 if name.isupper() else 1 if name[:1].isupper() else 2
 

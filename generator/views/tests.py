@@ -59,7 +59,8 @@ def tests_view(api: Api, config: Config, facts: RuntimeFacts) -> TestApi:
     return TestApi(
         package=Identifier(config.package),
         operations=tuple(
-            _operation(op, config.package, facts, {n: list(c.bases) for n, c in classes.items()}) for op in api.operations
+            _operation(op, config.package, facts, {n: list(c.bases) for n, c in classes.items()})
+            for op in api.operations
         ),
         sources=api.sources,
     )
@@ -78,7 +79,9 @@ def test_data(op: Operation, facts: RuntimeFacts, groups: dict[str, list[str]]) 
         if f.required:
             missing.append({"argument": f.name, "value": None, "wire_name": f.wire_name})
             if f.constraints.non_empty:
-                missing.append({"argument": f.name, "value": "" if f.type.kind == "string" else [], "wire_name": f.wire_name})
+                missing.append(
+                    {"argument": f.name, "value": "" if f.type.kind == "string" else [], "wire_name": f.wire_name}
+                )
     return {
         "method": op.method,
         "arguments": {f.name: f.wire_name for f in op.params if f.wire_name in sent},
