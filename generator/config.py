@@ -40,6 +40,9 @@ class Config:
     targets: tuple[Target, ...]
     runtime: Path
     """The client runtime's source folder: plain Python that the client target copies unchanged."""
+    changelog: Path | None = None
+    """The client's changelog (`changelog`, a Markdown file beside pyproject.toml), which the
+    generator copies into the client package as CHANGELOG.md and `changes --bump` extends."""
 
 
 def load_config(pyproject: Path) -> Config:
@@ -66,7 +69,17 @@ def load_config(pyproject: Path) -> Config:
         python_requires=_text(section, "python_requires", pyproject),
         targets=targets,
         runtime=_folder(base, pyproject, section, "runtime"),
+        changelog=_changelog(base, pyproject, section),
     )
+
+
+def _changelog(base: Path, pyproject: Path, section: dict[str, Any]) -> Path | None:
+    value = section.get("changelog")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or Path(value).is_absolute() or ".." in Path(value).parts:
+        raise UsageError(f"{pyproject}: [tool.generator] 'changelog' must be a file path inside the project")
+    return base / value
 
 
 def _text(section: dict[str, Any], key: str, pyproject: Path) -> str:

@@ -57,7 +57,9 @@ def error_cases(
     return tuple(sorted(cases.values(), key=lambda c: (c.system, c.status or 0, c.code.lower(), c.message)))
 
 
-def json_media(reader: SpecReader, location: Location, content: Any, what: str) -> tuple[Location, dict[str, Any]] | None:
+def json_media(
+    reader: SpecReader, location: Location, content: Any, what: str
+) -> tuple[Location, dict[str, Any]] | None:
     """The JSON media type of a content map; any other media type is a problem."""
     if not isinstance(content, dict) or not content:
         return None
@@ -99,7 +101,8 @@ def _cases(
             continue
         message = value.get("error_description")
         when = example.get("summary") or example.get("description")
-        system = example_location.path != op_location.path
+        # Another file's, or a bundle's component that came from the shared components' file.
+        system = example_location.path != op_location.path or reader.is_library(example_location)
         cases.append(DocumentedError(status, code, _text(message), _text(when), system))
     if only_errors:
         return cases

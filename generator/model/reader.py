@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from generator.loader import SpecSet
+from generator.pointers import unescape_pointer_token
 from generator.problems import Problem
 from generator.refs import Location, RefError, RefResolver
+
+SHARED_MARK = "x-bitrix24-shared"
+"""Marks a component of a bundle that came from a file of shared components."""
 
 
 class SpecReader:
@@ -44,7 +48,15 @@ class SpecReader:
         return f"{doc.display}:{doc.line_of(location.pointer)}"
 
     def is_library(self, location: Location) -> bool:
-        """True if `location` is in a file of shared components (one with no paths of its own)."""
+        """True if `location` is in a file of shared components (one with no paths of its own), or
+        in a component marked `x-bitrix24-shared` (one that came from such a file into a bundle)."""
         if location.path not in self._entries:
             return True
-        return not self.spec.documents[location.path].data.get("paths")
+        data = self.spec.documents[location.path].data
+        if not data.get("paths"):
+            return True
+        tokens = [unescape_pointer_token(token) for token in location.pointer.split("/")[1:4]]
+        if len(tokens) < 3 or tokens[0] != "components":
+            return False
+        component = (data.get("components") or {}).get(tokens[1], {}).get(tokens[2])
+        return isinstance(component, dict) and component.get(SHARED_MARK) is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 
+from generator.bundle import BUNDLE_NAME
 from generator.config import Config
 from generator.manifest import MANIFEST_NAME
 from generator.pipeline import generate
@@ -33,6 +34,10 @@ def test_every_generated_file_carries_the_do_not_edit_header(config: Config) -> 
         if rendered.path == MANIFEST_NAME:  # JSON has no comments; the manifest says what it is itself
             assert "Files written by `python -m generator`" in rendered.content
             continue
+        if rendered.path == "client/CHANGELOG.md":  # the project's changelog, copied as it is
+            assert config.changelog is not None
+            assert rendered.content == config.changelog.read_text(encoding="utf-8")
+            continue
         if rendered.verbatim:  # the runtime, copied as it is from its source
             assert rendered.path.startswith("client/src/bitrix24_rest/_runtime/")
             source = config.runtime / rendered.path.removeprefix("client/src/bitrix24_rest/_runtime/")
@@ -46,7 +51,7 @@ def test_every_generated_file_carries_the_do_not_edit_header(config: Config) -> 
 def test_generated_paths_stay_inside_their_target_folders(config: Config) -> None:
     targets = {t.out for t in config.targets}
     for rendered in generate(SPEC_DIR, config):
-        if rendered.path == MANIFEST_NAME:
+        if rendered.path == MANIFEST_NAME or rendered.path.startswith(f"{BUNDLE_NAME}."):  # the whole spec's
             continue
         path = Path(rendered.path)
         assert not path.is_absolute() and ".." not in path.parts
