@@ -2,6 +2,9 @@
 
 Exit codes: 0 done (or up to date), 1 `--check` found stale output, 2 bad spec, usage or output
 folder. Ctrl-C is turned into exit code 130 by `generator.__main__`.
+
+`python -m generator audit ...` and `python -m generator changes ...` are the maintainer's
+other two commands; each lives in its own package and parses its own arguments.
 """
 
 from __future__ import annotations
@@ -50,9 +53,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+SUBCOMMANDS = ("audit", "changes")
+"""The first word of a command line that runs another command than generation."""
+
+
 def run(argv: list[str] | None = None) -> int:
-    """Run the generator with the command line `argv`; returns the exit code."""
-    return _run(parse_args(argv))
+    """Run the generator (or the subcommand `argv` names) with the command line `argv`; returns
+    the exit code."""
+    words = sys.argv[1:] if argv is None else argv
+    if words and words[0] == "audit":
+        from generator.audit import run_audit
+
+        return run_audit(words[1:])
+    if words and words[0] == "changes":
+        from generator.changes import run_changes
+
+        return run_changes(words[1:])
+    return _run(parse_args(words))
 
 
 def _run(args: argparse.Namespace) -> int:
