@@ -26,9 +26,12 @@ from generator.config import Config
 from generator.loader import SpecSet, iter_refs
 from generator.model.reader import SHARED_MARK
 from generator.pointers import escape_pointer_token, unescape_pointer_token
-from generator.problems import Problem, SpecError
+from generator.problems import GeneratorError, Problem, SpecError
 from generator.refs import RefError, RefResolver
 
+# libyaml's emitter: 5x faster than PyYAML's own, whose output differs in places, so it is required
+# rather than fallen back from (the same spec gives the same bytes on every machine).
+YamlDumper: type[yaml.CSafeDumper] | None = getattr(yaml, "CSafeDumper", None)
 BUNDLE_TITLE = "Bitrix24 REST API"
 BUNDLE_NAME = "openapi"
 """`generated/openapi.yaml` and `generated/openapi.json`."""
@@ -60,7 +63,11 @@ class BundleFile(NamedTuple):
 def bundle_files(spec: SpecSet, config: Config) -> list[BundleFile]:
     """The bundle as YAML and as JSON (the same document); raises `SpecError` when files clash."""
     document = bundle_spec(spec, config)
-    as_yaml = yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    if YamlDumper is None:
+        raise GeneratorError("PyYAML lacks libyaml (yaml.CSafeDumper): reinstall it from a wheel to write openapi.yaml")
+    as_yaml = yaml.dump(
+        document, Dumper=YamlDumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
     return [
         BundleFile(f"{BUNDLE_NAME}.json", json.dumps(document, indent=2, ensure_ascii=False) + "\n"),
         BundleFile(f"{BUNDLE_NAME}.yaml", f"# {DO_NOT_EDIT}\n{as_yaml}"),
@@ -74,17 +81,17 @@ def bundle_spec(spec: SpecSet, config: Config) -> dict[str, Any]:
     documents = {path: _local_refs(spec, resolver, path, problems) for path in sorted(spec.documents)}
     paths: dict[str, Any] = {}
     components: dict[str, dict[str, Any]] = {kind: {} for kind in COMPONENT_KINDS}
-    where: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], tuple[Path, str]] = {}  # where each name was defined first
     tags: dict[str, Any] = {}
     servers: list[Any] = []
     for path, data in documents.items():
-        doc = spec.documents[path]
         shared = path not in spec.entries or not data.get("paths")
         for route, item in (data.get("paths") or {}).items():
+            pointer = f"/paths/{escape_pointer_token(route)}"
             if route in paths:
-                problems.append(_clash(spec, path, f"/paths/{escape_pointer_token(route)}", where[("paths", route)]))
+                problems.append(_clash(spec, path, pointer, first[("paths", route)]))
             paths[route] = item
-            where[("paths", route)] = f"{doc.display}:{doc.line_of('/paths/' + escape_pointer_token(route))}"
+            first[("paths", route)] = (path, pointer)
         for kind, named in (data.get("components") or {}).items():
             for name, value in named.items():
                 pointer = f"/components/{kind}/{escape_pointer_token(name)}"
@@ -94,9 +101,9 @@ def bundle_spec(spec: SpecSet, config: Config) -> dict[str, Any]:
                     value = {**value, SHARED_MARK: True}  # so that the bundle alone still tells shared from own
                 known = components.setdefault(kind, {})
                 if name in known and known[name] != value:
-                    problems.append(_clash(spec, path, pointer, where[(kind, name)]))
+                    problems.append(_clash(spec, path, pointer, first[(kind, name)]))
                 known[name] = value
-                where.setdefault((kind, name), f"{doc.display}:{doc.line_of(pointer)}")
+                first.setdefault((kind, name), (path, pointer))
         for tag in data.get("tags") or []:
             tags.setdefault(tag["name"], tag)
         for server in data.get("servers") or []:
@@ -147,10 +154,12 @@ def _at(data: Any, pointer: str) -> Any:
     return value
 
 
-def _clash(spec: SpecSet, path: Path, pointer: str, first: str) -> Problem:
-    doc = spec.documents[path]
+def _clash(spec: SpecSet, path: Path, pointer: str, first: tuple[Path, str]) -> Problem:
+    """Lines are looked up only here: finding them means parsing the file again."""
+    doc, earlier = spec.documents[path], spec.documents[first[0]]
     what = pointer.rsplit("/", 1)[-1]
-    message = f"'{unescape_pointer_token(what)}' is defined differently in two files (first at {first}); rename one"
+    at = f"{earlier.display}:{earlier.line_of(first[1])}"
+    message = f"'{unescape_pointer_token(what)}' is defined differently in two files (first at {at}); rename one"
     return Problem(doc.display, doc.line_of(pointer), message, pointer)
 
 

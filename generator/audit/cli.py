@@ -84,11 +84,13 @@ def run_audit(argv: list[str]) -> int:
         lines += [(d.sort_key(), f"{d} (accepted: {a.reason})") for d, a in verdict.accepted]
     for _, line in sorted(lines):
         print(line)
-    print(
-        f"audit: {len(report.methods)} methods, {len(shown)} differences, {len(verdict.accepted)} accepted, "
-        f"{len(report.problems)} problems reading the input",
-        file=sys.stderr,
+    counts = (
+        _count(len(report.methods), "method"),
+        _count(len(shown), "difference"),
+        f"{len(verdict.accepted)} accepted",
+        _count(len(report.problems), "problem") + " reading the input",
     )
+    print("audit: " + ", ".join(counts), file=sys.stderr)
     if report.problems:
         return EXIT_BAD_INPUT
     return EXIT_DIFFER if shown else EXIT_AGREE
@@ -136,3 +138,7 @@ def _audit_method(method: SpecMethod, page_path: Path | None, reader: SchemaRead
         report.problems.extend(problems)
         return
     report.differences.extend(compare_method(page, method, reader))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

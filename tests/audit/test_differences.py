@@ -20,7 +20,7 @@ def test_the_sample_page_and_spec_agree(audit: Run, tmp_path: Path) -> None:
     sample = make_sample(tmp_path)
     run = audit(sample.spec_file, sample.page)
     assert (run.code, run.lines) == (0, [])
-    assert "1 methods, 0 differences" in run.stderr
+    assert "1 method, 0 differences" in run.stderr
 
 
 def test_a_parameter_missing_from_the_spec_is_reported_at_its_page_line(audit: Run, tmp_path: Path) -> None:
