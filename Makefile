@@ -31,8 +31,9 @@ generate:
 check:
 	$(PY) -m generator --check
 
+# One worker per core (pytest-xdist); `pytest` alone runs in one process.
 test:
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 lint:
 	$(BIN)/ruff check generator tests

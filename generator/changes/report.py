@@ -26,11 +26,16 @@ def _what(change: Change) -> str:
 
 
 def summary_line(changes: Sequence[Change]) -> str:
-    """`2 breaking, 1 feature, 3 fix` (or `no changes`)."""
+    """`2 breaking, 1 feature, 3 fixes` (or `no changes`)."""
     if not changes:
         return "no changes"
-    counts = [f"{sum(1 for c in changes if c.impact == impact)} {impact}" for impact in IMPACTS]
-    return ", ".join(count for count in counts if not count.startswith("0 "))
+    plurals: dict[Impact, str] = {"breaking": "breaking", "feature": "features", "fix": "fixes"}
+    counts = []
+    for impact in IMPACTS:
+        number = sum(1 for c in changes if c.impact == impact)
+        if number:
+            counts.append(f"{number} {impact if number == 1 else plurals[impact]}")
+    return ", ".join(counts)
 
 
 def changelog_section(version: str, changes: Sequence[Change], date: str | None = None) -> str:
