@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from generator.loader import SpecSet
-from generator.model import CLIENT_CLASSES, TYPING_NAMES
+from generator.model import schema_reader
 from generator.model.messages import read_request, read_response
 from generator.model.operations import read_operations
 from generator.model.reader import SpecReader
-from generator.model.schemas import SchemaReader
 from generator.pointers import escape_pointer_token
 from generator.refs import Location
 from generator.runtime_facts import RuntimeFacts
@@ -76,11 +75,7 @@ class Places:
 def find_places(spec: SpecSet, facts: RuntimeFacts, show: Callable[[str], str]) -> Places:
     """The places of every method, record and error code of a spec that builds a model."""
     reader = SpecReader(spec)
-    schemas = SchemaReader(
-        reader,
-        reserved_classes=facts.exported | TYPING_NAMES | CLIENT_CLASSES,
-        reserved_members=facts.model_members,
-    )
+    schemas = schema_reader(reader, facts)
     sites = read_operations(reader, facts)
     for site in sites:  # the same order as build_model, hence the same record names
         read_request(schemas, site, facts.call_options)

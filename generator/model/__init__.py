@@ -31,14 +31,19 @@ TYPING_NAMES = frozenset({"Any", "ClassVar", "Mapping", "Sequence", "Self", "TYP
 CLIENT_CLASSES = frozenset({"Client", "AsyncClient"})
 
 
-def build_model(spec: SpecSet, facts: RuntimeFacts) -> tuple[Api | None, list[Problem]]:
-    """The model of `spec`, or None and the problems that prevent building it."""
-    reader = SpecReader(spec)
-    schemas = SchemaReader(
+def schema_reader(reader: SpecReader, facts: RuntimeFacts) -> SchemaReader:
+    """The schema reader `build_model` uses: record names may not shadow what the package exports."""
+    return SchemaReader(
         reader,
         reserved_classes=facts.exported | TYPING_NAMES | CLIENT_CLASSES,
         reserved_members=facts.model_members,
     )
+
+
+def build_model(spec: SpecSet, facts: RuntimeFacts) -> tuple[Api | None, list[Problem]]:
+    """The model of `spec`, or None and the problems that prevent building it."""
+    reader = SpecReader(spec)
+    schemas = schema_reader(reader, facts)
     sites = read_operations(reader, facts)
     parts = [_parts(schemas, facts, site) for site in sites]
     names = exception_names((case.code for *_, cases in parts for case in cases), facts)
